@@ -1,0 +1,187 @@
+"""Command line: run, console, check, stats, schema, mark-translated, set-webhook, setup-telegram."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ROOT, Config, ConfigError, from_env
+
+
+def _bundle(config: Config):  # type: ignore[no-untyped-def]
+    from bot.bundle import ContentInvalid, load_bundle
+
+    try:
+        return load_bundle(config.content_dir, config.locales_dir, config.review_grace_days)
+    except ContentInvalid as exc:
+        sys.stderr.write(f"The content has errors; run `python -m bot check`.\n{exc}\n")
+        raise SystemExit(1) from exc
+
+
+def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    """Run on Telegram (polling, or webhook with --webhook)."""
+    from bot.telegram.logs import setup_logging
+    from bot.telegram.run import run_polling, run_webhook
+
+    setup_logging(config.log_level)
+    if not config.token:
+        sys.stderr.write("TELEGRAM_BOT_TOKEN is not set. For the offline chat: python -m bot console\n")
+        return 2
+    bundle = _bundle(config)
+    asyncio.run(run_webhook(config, bundle) if args.webhook else run_polling(config, bundle))
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, config: Config) -> int:
+    """Offline chat in the terminal."""
+    from bot.console import run_console
+
+    language = args.lang or (sys.stdin.isatty() and _env_language()) or None
+    run_console(_bundle(config), sys.stdin, sys.stdout, language)
+    return 0
+
+
+def _env_language() -> str | None:
+    import os
+
+    raw = os.environ.get("LANG", "").split(".")[0]
+    return raw.replace("_", "-") if raw and raw not in {"C", "POSIX"} else None
+
+
+def cmd_check(args: argparse.Namespace, config: Config) -> int:
+    """Validate content and catalogs; one line per problem."""
+    from bot.bundle import Bundle
+    from bot.checks import check_catalogs, check_rendering
+    from bot.content.loader import load_content
+    from bot.i18n import load_catalogs
+    from bot.search import SearchIndex
+
+    content = Path(args.content) if args.content else config.content_dir
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    loaded = load_content(content, today=today, grace_days=config.review_grace_days)
+    problems = list(loaded.problems)
+    if loaded.library is not None:
+        lib = loaded.library
+        problems += check_catalogs(ROOT, config.locales_dir, lib)
+        try:
+            catalogs = load_catalogs(config.locales_dir,
+                                     [(c, i.catalog_dir) for c, i in lib.languages.items()])
+        except (OSError, ValueError) as exc:
+            print(f"{config.locales_dir}:1: error: {exc} — run: make i18n")
+            return 1
+        bundle = Bundle(lib, catalogs, SearchIndex(lib), config.review_grace_days)
+        problems += check_rendering(bundle, today)
+    errors = 0
+    for p in problems:
+        severity = "error" if args.strict else p.severity
+        errors += severity == "error"
+        print(f"{p.file}:{p.line}: {severity}: {p.message} — {p.fix}")
+    warnings = len(problems) - errors
+    print(f"{errors} errors, {warnings} warnings", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_stats(args: argparse.Namespace, config: Config) -> int:
+    """Per-language completeness and review states; hotlines; catalogs."""
+    from bot.stats import stats_table
+
+    print(stats_table(config))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, config: Config) -> int:
+    """Write JSON Schemas for the content files (for yaml-language-server)."""
+    from bot.content.model import SCHEMAS
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, model in SCHEMAS.items():
+        path = out / f"{name}.schema.json"
+        path.write_text(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+        print(path)
+    return 0
+
+
+def cmd_mark_translated(args: argparse.Namespace, config: Config) -> int:
+    """Record that a translation now matches the current English text."""
+    from bot.translations import mark_translated
+
+    return mark_translated(config.content_dir, args.lang, args.topics)
+
+
+def cmd_set_webhook(args: argparse.Namespace, config: Config) -> int:
+    """Register the webhook once per deploy."""
+    from bot.telegram.logs import setup_logging
+    from bot.telegram.run import set_webhook
+
+    setup_logging(config.log_level)
+    asyncio.run(set_webhook(config, _bundle(config)))
+    print("webhook registered")
+    return 0
+
+
+def cmd_setup_telegram(args: argparse.Namespace, config: Config) -> int:
+    """Publish the localized command menu and descriptions."""
+    from bot.telegram.logs import setup_logging
+    from bot.telegram.run import setup_telegram
+
+    setup_logging(config.log_level)
+    asyncio.run(setup_telegram(config, _bundle(config)))
+    print("commands and descriptions published")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    p = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument("--webhook", action="store_true", help="serve a webhook instead of polling")
+    run.set_defaults(func=cmd_run)
+    con = sub.add_parser("console", help="offline chat in the terminal")
+    con.add_argument("--lang", help="language code to start in, e.g. es")
+    con.set_defaults(func=cmd_console)
+    chk = sub.add_parser("check", help="validate content and catalogs")
+    chk.add_argument("--content", help="content directory (default: content/)")
+    chk.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    chk.add_argument("--today", help=argparse.SUPPRESS)
+    chk.set_defaults(func=cmd_check)
+    sub.add_parser("stats", help="translation and review status").set_defaults(func=cmd_stats)
+    sch = sub.add_parser("schema", help="write JSON Schemas for editors")
+    sch.add_argument("--out", default=str(ROOT / "schema"))
+    sch.set_defaults(func=cmd_schema)
+    mark = sub.add_parser("mark-translated", help="stamp translations as made from current English")
+    mark.add_argument("lang")
+    mark.add_argument("topics", nargs="*", help="topic ids (default: all of that language)")
+    mark.set_defaults(func=cmd_mark_translated)
+    sub.add_parser("set-webhook", help="register WEBHOOK_URL once per deploy").set_defaults(
+        func=cmd_set_webhook)
+    sub.add_parser("setup-telegram", help="publish localized commands").set_defaults(
+        func=cmd_setup_telegram)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m bot`` and ``kyr-bot``."""
+    args = parser().parse_args(argv)
+    try:
+        config = from_env()
+    except ConfigError as exc:
+        sys.stderr.write(f"configuration error: {exc}\n")
+        return 2
+    logging.captureWarnings(True)
+    try:
+        return int(args.func(args, config))
+    except ConfigError as exc:
+        sys.stderr.write(f"configuration error: {exc}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""Everything the bot serves from, loaded and validated together and swapped whole on reload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.support import Translations
+
+from bot.content.library import Library
+from bot.content.loader import load_content
+from bot.i18n import Strings, load_catalogs
+from bot.search import SearchIndex
+
+
+class ContentInvalid(Exception):
+    """The content has errors; the message lists them one per line."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Library, UI catalogs and search index: immutable."""
+
+    library: Library
+    catalogs: dict[str, Translations]
+    index: SearchIndex
+    grace_days: int
+
+    def strings(self, lang: str) -> Strings:
+        """UI strings for ``lang`` (English when no catalog)."""
+        return Strings(self.catalogs.get(lang) or Translations())
+
+    @property
+    def offered(self) -> frozenset[str]:
+        """Offered language codes."""
+        return frozenset(self.library.languages)
+
+
+def load_bundle(content_dir: Path, locales_dir: Path, grace_days: int = 30) -> Bundle:
+    """Load and validate content and catalogs; raise ContentInvalid listing every error."""
+    loaded = load_content(content_dir, grace_days=grace_days)
+    if loaded.library is None:
+        raise ContentInvalid("\n".join(str(p) for p in loaded.errors) or "content did not load")
+    lib = loaded.library
+    try:
+        catalogs = load_catalogs(locales_dir, [(c, i.catalog_dir) for c, i in lib.languages.items()])
+    except (OSError, ValueError) as exc:
+        raise ContentInvalid(str(exc)) from exc
+    return Bundle(lib, catalogs, SearchIndex(lib), grace_days)

@@ -1,0 +1,151 @@
+"""The immutable content Library the bot serves from: look-ups by language, topic id and region."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from babel import Locale
+
+from bot.content.model import Hotline, HotlineText, Source, Topic, TopicTranslation
+from bot.markup import Block, parse
+
+BUILTIN_MENU_ENTRIES = ("hotlines", "language", "erase")
+
+
+def source_hash(topic: Topic) -> str:
+    """Hash of the translatable English text: a translation made from it records this."""
+    fields = [topic.title, topic.summary, topic.body, topic.more, topic.officer_statement,
+              [c.label for c in topic.choices]]
+    blob = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class LanguageInfo:
+    """An offered language with what Babel knows of it."""
+
+    code: str
+    name: str
+    fallback: str
+    direction: str
+    locale: Locale | None
+    greetings: tuple[str, ...]
+
+    @property
+    def catalog_dir(self) -> str:
+        """Directory name under locales/ (POSIX spelling: zh_Hans, pt_BR)."""
+        return locale_dir(self.code)
+
+
+def locale_dir(code: str) -> str:
+    """``zh-hans`` → ``zh_Hans``, ``pt-br`` → ``pt_BR``, ``es`` → ``es``."""
+    first, *rest = code.split("-")
+    out = [first.lower()]
+    for part in rest:
+        out.append(part.title() if len(part) == 4 else part.upper())
+    return "_".join(out)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One topic as served in one language (falling back to English where untranslated)."""
+
+    id: str
+    lang: str
+    title: str
+    summary: str
+    body: tuple[Block, ...]
+    more: tuple[Block, ...]
+    officer: tuple[Block, ...]
+    choices: tuple[tuple[str, str], ...]
+    related: tuple[str, ...]
+    hotlines: tuple[str, ...]
+    keywords: tuple[str, ...]
+    sources: tuple[Source, ...]
+    review_state: str
+    reviewed_by: str
+    reviewed_on: dt.date | None
+    next_review: dt.date
+    served: bool
+    translated: bool
+    stale: bool
+
+    def expired(self, today: dt.date, grace_days: int) -> bool:
+        """True once the English review is past due by more than the grace period."""
+        return today > self.next_review + dt.timedelta(days=grace_days)
+
+
+@dataclass(frozen=True)
+class Library:
+    """All validated content, immutable; a reload builds a new one and swaps it in whole."""
+
+    source: str
+    languages: dict[str, LanguageInfo]
+    menu: tuple[str, ...]
+    topics: dict[str, Topic]
+    pages: dict[tuple[str, str], Page]
+    hotlines: dict[str, Hotline]
+    hotline_text: dict[tuple[str, str], HotlineText]
+    regions: dict[str, dict[str, str]]
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    def page(self, lang: str, topic_id: str) -> Page | None:
+        """The servable page, or None when unknown or unverified."""
+        page = self.pages.get((lang, topic_id))
+        return page if page and page.served else None
+
+    def language(self, code: str) -> LanguageInfo:
+        """The language, or the source language for an unknown code."""
+        return self.languages.get(code) or self.languages[self.source]
+
+    def region_name(self, lang: str, code: str) -> str:
+        """A state's name in ``lang``, else in English."""
+        names = self.regions.get(code, {})
+        return names.get(lang) or names.get(self.source) or code
+
+    def verified_hotlines(self, region: str) -> list[Hotline]:
+        """Verified lines serving ``region`` (``US`` for national ones), in file order."""
+        return [h for h in self.hotlines.values() if h.status == "verified" and region in h.regions]
+
+    def hotline_words(self, lang: str, hotline: Hotline) -> HotlineText:
+        """Name, hours and note in ``lang`` where translated, else English."""
+        text = self.hotline_text.get((lang, hotline.id)) or HotlineText()
+        return HotlineText(name=text.name or hotline.name, hours=text.hours or hotline.hours,
+                           note=text.note or hotline.note)
+
+
+def build_page(
+    lang: str, topic: Topic, tr: TopicTranslation | None, current_hash: str, *, is_source: bool
+) -> Page:
+    """Merge an English topic with its translation (if any) into a Page."""
+    src = tr if tr is not None else topic
+    labels = tuple(tr.choices) if tr is not None and len(tr.choices) == len(topic.choices) else tuple(
+        c.label for c in topic.choices)
+    if tr is not None:
+        state, by, on = tr.review.state, tr.review.by, tr.review.reviewed
+    else:
+        state, by, on = topic.review.state, topic.review.by, topic.review.reviewed
+    return Page(
+        id=topic.id,
+        lang=lang,
+        title=src.title,
+        summary=src.summary,
+        body=parse(src.body),
+        more=parse(src.more or "") if src.more else (parse(topic.more) if topic.more else ()),
+        officer=parse(src.officer_statement or topic.officer_statement or ""),
+        choices=tuple(zip(labels, (c.topic for c in topic.choices), strict=True)),
+        related=tuple(topic.related),
+        hotlines=tuple(topic.hotlines),
+        keywords=tuple(topic.keywords) + (tuple(tr.keywords) if tr else ()),
+        sources=tuple(topic.sources),
+        review_state=state,
+        reviewed_by=by,
+        reviewed_on=on,
+        next_review=topic.review.next_review,
+        served=topic.status == "verified",
+        translated=tr is not None or is_source,
+        stale=tr is not None and tr.source_hash != current_hash,
+    )

@@ -1,0 +1,189 @@
+"""The content schema: what volunteers write in content/*.yaml, validated by pydantic.
+
+The JSON Schema that editors use (``python -m bot schema``) is generated from these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", max_length=12)]
+RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _https(url: str) -> str:
+    if not url.startswith("https://") or " " in url or len(url) < 12:
+        raise ValueError("must be a full https:// address without spaces")
+    return url
+
+
+def _e164(number: str) -> str:
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"not a phone number in E.164 form like +18005551234 ({exc})") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError("phonenumbers says this is not a valid number: check the digits")
+    formatted = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if formatted != number:
+        raise ValueError(f"write it in E.164 form: {formatted}")
+    return number
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https)]
+E164 = Annotated[str, AfterValidator(_e164)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Language(_Strict):
+    """One offered language."""
+
+    code: LangCode
+    name: Line = Field(description="Native name shown in the language picker")
+    fallback: LangCode = "en"
+    greetings: list[Line] = Field(default_factory=list, description="Typed words that open the menu")
+
+
+class LanguagesFile(_Strict):
+    """content/languages.yaml"""
+
+    source: LangCode = "en"
+    languages: list[Language] = Field(min_length=1)
+
+
+class MenuFile(_Strict):
+    """content/menu.yaml: main menu order, most urgent first."""
+
+    menu: list[TopicId] = Field(min_length=1)
+
+
+class Source(_Strict):
+    """A public source that backs a topic's facts."""
+
+    url: HttpsUrl
+    supports: Line = Field(description="Which statement this source supports")
+
+
+class Review(_Strict):
+    """Review stamp of the English source text."""
+
+    state: Literal["source-checked", "legal"]
+    by: Line
+    reviewed: dt.date
+    next_review: dt.date
+
+
+class TranslationReview(_Strict):
+    """Review stamp of a translation; `machine` means no person has reviewed it."""
+
+    state: Literal["machine", "community", "legal"]
+    by: Line
+    reviewed: dt.date | None = None
+    next_review: dt.date | None = None
+
+
+class Choice(_Strict):
+    """A button in a step-by-step flow (for example the warrant check)."""
+
+    label: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    topic: TopicId
+
+
+class Topic(_Strict):
+    """An English source topic: content/topics/<id>.yaml."""
+
+    id: TopicId
+    status: Literal["verified", "unverified"]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    body: Line
+    more: str | None = None
+    officer_statement: str | None = None
+    choices: list[Choice] = Field(default_factory=list)
+    related: list[TopicId] = Field(default_factory=list)
+    hotlines: list[TopicId] = Field(default_factory=list)
+    keywords: list[Line] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+    review: Review
+
+
+class TopicTranslation(_Strict):
+    """A topic in another language: content/translations/<lang>/topics/<id>.yaml."""
+
+    id: TopicId
+    source_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")] | None = Field(
+        default=None, description="Hash of the English text this was made from"
+    )
+    review: TranslationReview
+    title: Annotated[str, StringConstraints(min_length=1, max_length=60)]
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    body: Line
+    more: str | None = None
+    officer_statement: str | None = None
+    choices: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(
+        default_factory=list
+    )
+    keywords: list[Line] = Field(default_factory=list)
+
+
+class HotlineSource(_Strict):
+    """Where a number was printed, and when it was seen there."""
+
+    url: HttpsUrl
+    seen: dt.date
+
+
+class Hotline(_Strict):
+    """A phone line: content/hotlines.yaml."""
+
+    id: TopicId
+    name: Line
+    number: E164
+    sms: E164 | None = None
+    vanity: str | None = None
+    hours: str | None = None
+    languages: list[LangCode] = Field(default_factory=list)
+    regions: list[Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})$")]] = Field(min_length=1)
+    note: str | None = None
+    status: Literal["verified", "unverified"]
+    verify: str | None = Field(default=None, description="What would verify an unverified line")
+    sources: list[HotlineSource] = Field(min_length=1)
+
+
+class HotlinesFile(_Strict):
+    """content/hotlines.yaml"""
+
+    hotlines: list[Hotline]
+
+
+class HotlineText(_Strict):
+    """A hotline's words in another language."""
+
+    name: str | None = None
+    hours: str | None = None
+    note: str | None = None
+
+
+class RegionsFile(_Strict):
+    """content/regions.yaml and translations/<lang>/regions.yaml: code → name."""
+
+    regions: dict[RegionCode, Line]
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "languages": LanguagesFile,
+    "menu": MenuFile,
+    "topic": Topic,
+    "topic-translation": TopicTranslation,
+    "hotlines": HotlinesFile,
+    "regions": RegionsFile,
+}

@@ -1,0 +1,110 @@
+"""UI strings through gettext catalogs, language negotiation, and dates in the user's locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+from collections.abc import Iterable
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a string for extraction; it is translated later, where the language is known."""
+    return message
+
+
+def load_catalogs(locales_dir: Path, codes: Iterable[tuple[str, str]]) -> dict[str, Translations]:
+    """Compile each ``(code, catalog_dir)``'s .po in memory; missing catalogs raise FileNotFoundError.
+
+    Compiling at start-up keeps compiled files out of git and avoids Babel's silent
+    NullTranslations when a .mo is missing.
+    """
+    out: dict[str, Translations] = {}
+    for code, folder in codes:
+        po = locales_dir / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if not po.is_file():
+            if code == "en":
+                out[code] = Translations()
+                continue
+            raise FileNotFoundError(f"{po}: catalog missing for language '{code}'")
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=folder)
+        buf = BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        out[code] = Translations(fp=buf, domain=DOMAIN)
+    return out
+
+
+class Strings:
+    """The UI strings of one language: ``_()`` and ``ngettext()`` bound to its catalog."""
+
+    def __init__(self, translations: gettext.NullTranslations) -> None:
+        self._t = translations
+
+    def __call__(self, message: str, **values: object) -> str:
+        text = self._t.gettext(message)
+        return text.format(**values) if values else text
+
+    def plural(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """Plural-aware translation (Arabic has six forms)."""
+        return self._t.ngettext(singular, plural, n).format(n=n, **values)
+
+
+def _parts(code: str) -> tuple[str, str | None, str | None] | None:
+    try:
+        loc = Locale.parse(code.replace("_", "-"), sep="-")
+    except (ValueError, UnknownLocaleError, TypeError):
+        return None
+    return loc.language, loc.script, loc.territory
+
+
+def negotiate(language_code: str | None, offered: Iterable[str], default: str = "en") -> str:
+    """Map a Telegram ``language_code`` to an offered language.
+
+    The chain: the exact tag; then Babel's normalized form matched on language+territory
+    (``pt-br``), language+script (``zh-hans``), then language alone (``es-419`` → ``es``,
+    ``zh-tw`` → ``zh-hans``, ``fil`` → ``tl``); else ``default``. Unknown or junk codes give
+    ``default``.
+    """
+    offered = list(offered)
+    if not language_code:
+        return default
+    code = language_code.strip().lower().replace("_", "-")
+    if code in offered:
+        return code
+    wanted = _parts(code)
+    if wanted is None:
+        base = code.split("-")[0]
+        return base if base in offered else default
+    parsed = {o: _parts(o) for o in offered}
+    lang, script, territory = wanted
+    for key in (
+        lambda p: p == wanted,
+        lambda p: territory is not None and (p[0], p[2]) == (lang, territory),
+        lambda p: script is not None and (p[0], p[1]) == (lang, script),
+        lambda p: p[0] == lang,
+    ):
+        for o, p in parsed.items():
+            if p is not None and key(p):
+                return o
+    return default
+
+
+def long_date(day: dt.date, locale: Locale | None) -> str:
+    """A date in the user's locale (Gregorian, Latin digits), ISO where CLDR has no data."""
+    if locale is None:
+        return day.isoformat()
+    try:
+        return format_date(day, format="long", locale=locale)
+    except (ValueError, KeyError, UnknownLocaleError):
+        return day.isoformat()

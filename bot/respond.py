@@ -1,0 +1,332 @@
+"""The conversation: Action → Reply. Pure: no network, no clock except the date passed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from bot.actions import Action, Kind
+from bot.bundle import Bundle
+from bot.content.library import Page
+from bot.content.model import Hotline
+from bot.i18n import N_, Strings, long_date
+from bot.markup import Block, Span, plain
+from bot.reply import Button, Reply
+
+URGENT_ROWS = 6
+STATES_PER_PAGE = 20
+LRI, PDI = "\u2068", "\u2069"  # isolate numbers and URLs inside right-to-left text
+
+MENU_LABELS = {
+    "hotlines": N_("📞 Hotlines"),
+    "language": N_("🌐 Language"),
+    "erase": N_("🧹 Erase this chat"),
+}
+
+
+def respond(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    """Answer one Action."""
+    lang = action.lang if action.lang in bundle.library.languages else bundle.library.source
+    action = Action(lang, action.kind, action.arg)
+    handler = _HANDLERS.get(action.kind, _menu)
+    return handler(bundle, action, today)
+
+
+def _reply(bundle: Bundle, lang: str, blocks: list[Block], keyboard: list[list[Button]],
+           **kw: object) -> Reply:
+    info = bundle.library.language(lang)
+    return Reply(lang, info.direction, tuple(blocks), tuple(tuple(r) for r in keyboard if r),
+                 **kw)  # type: ignore[arg-type]
+
+
+def _nav(bundle: Bundle, lang: str) -> list[Button]:
+    _ = bundle.strings(lang)
+    return [Button(_("🏠 Menu"), Action(lang, Kind.MENU)),
+            Button(_("🌐 Language"), Action(lang, Kind.LANGUAGES))]
+
+
+def _menu(bundle: Bundle, action: Action, today: dt.date, note: str | None = None) -> Reply:
+    lang = action.lang
+    _ = bundle.strings(lang)
+    blocks = [plain(note)] if note else []
+    blocks += [plain(_("Know your rights. What is happening now?"), bold=True),
+               plain(_("Free. This bot keeps nothing about you. General information, "
+                       "not legal advice."))]
+    buttons = [b for entry in bundle.library.menu if (b := _menu_button(bundle, lang, entry))]
+    rows = [[b] for b in buttons[:URGENT_ROWS]]
+    rest = buttons[URGENT_ROWS:]
+    rows += [rest[i : i + 2] for i in range(0, len(rest), 2)]
+    return _reply(bundle, lang, blocks, rows)
+
+
+def _menu_button(bundle: Bundle, lang: str, entry: str) -> Button | None:
+    _ = bundle.strings(lang)
+    if entry == "hotlines":
+        return Button(_(MENU_LABELS[entry]), Action(lang, Kind.HOTLINES))
+    if entry == "language":
+        return Button(_(MENU_LABELS[entry]), Action(lang, Kind.LANGUAGES))
+    if entry == "erase":
+        return Button(_(MENU_LABELS[entry]), Action(lang, Kind.ERASE))
+    page = bundle.library.page(lang, entry)
+    return Button(page.title, Action(lang, Kind.TOPIC, entry)) if page else None
+
+
+def _topic(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    lang = action.lang
+    _ = bundle.strings(lang)
+    page = bundle.library.page(lang, action.arg)
+    if page is None:
+        return _menu(bundle, action, today, _("That page is not available. Here is the menu."))
+    if page.expired(today, bundle.grace_days):
+        return _expired(bundle, lang, page)
+    blocks = _notices(_, page, bundle.library.source)
+    blocks.append(plain(page.title, bold=True))
+    blocks += page.body
+    if page.officer:
+        blocks += _officer_card(bundle, page)
+    blocks += _hotline_blocks(bundle, lang, _page_hotlines(bundle, page), _)
+    blocks += _footer(bundle, page, _)
+    rows: list[list[Button]] = [[Button(label, Action(lang, Kind.TOPIC, tid))]
+                                for label, tid in page.choices if bundle.library.page(lang, tid)]
+    if page.more:
+        rows.append([Button(_("📖 More"), Action(lang, Kind.MORE, page.id))])
+    rows += _pairs(_related(bundle, page))
+    if page.id == "privacy":
+        rows.append([Button(_(MENU_LABELS["erase"]), Action(lang, Kind.ERASE))])
+    rows.append([Button(_(MENU_LABELS["hotlines"]), Action(lang, Kind.HOTLINES))])
+    rows.append(_nav(bundle, lang))
+    return _reply(bundle, lang, blocks, rows)
+
+
+def _more(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    lang = action.lang
+    _ = bundle.strings(lang)
+    page = bundle.library.page(lang, action.arg)
+    if page is None or not page.more:
+        return _topic(bundle, Action(lang, Kind.TOPIC, action.arg), today)
+    if page.expired(today, bundle.grace_days):
+        return _expired(bundle, lang, page)
+    blocks = _notices(_, page, bundle.library.source)
+    blocks.append(plain(page.title, bold=True))
+    blocks += page.more
+    blocks += _footer(bundle, page, _)
+    rows = [[Button("⬅ " + page.title, Action(lang, Kind.TOPIC, page.id))],
+            *_pairs(_related(bundle, page)), _nav(bundle, lang)]
+    return _reply(bundle, lang, blocks, rows)
+
+
+def _notices(_: Strings, page: Page, source: str) -> list[Block]:
+    if page.lang == source:
+        return []
+    if not page.translated:
+        return [plain(_("⚠️ Not yet translated into your language. Showing English."),
+                      italic=True)]
+    out = []
+    if page.review_state == "machine":
+        out.append(plain(_("⚠️ Automatic translation, not yet checked by a person."),
+                         italic=True))
+    if page.stale:
+        out.append(plain(_("⚠️ The English text changed after this translation was made. "
+                           "It may be out of date."), italic=True))
+    return out
+
+
+def _officer_card(bundle: Bundle, page: Page) -> list[Block]:
+    source = bundle.library.source
+    english = bundle.library.page(source, page.id)
+    blocks: list[Block] = []
+    if english and english.officer:
+        blocks += [Block((Span(b.text, bold=True),)) for b in english.officer]
+    if page.lang != source and page.translated:
+        blocks.append(plain("— — —"))
+        blocks += page.officer
+    return blocks
+
+
+def _expired(bundle: Bundle, lang: str, page: Page) -> Reply:
+    _ = bundle.strings(lang)
+    blocks = [plain(page.title, bold=True),
+              plain(_("This page is waiting for a new legal review, so it is not shown "
+                      "right now. Please call a hotline for help."))]
+    blocks += _hotline_blocks(bundle, lang, bundle.library.verified_hotlines("US"), _)
+    rows = [[Button(_(MENU_LABELS["hotlines"]), Action(lang, Kind.HOTLINES))], _nav(bundle, lang)]
+    return _reply(bundle, lang, blocks, rows)
+
+
+def _page_hotlines(bundle: Bundle, page: Page) -> list[Hotline]:
+    lines = [bundle.library.hotlines.get(h) for h in page.hotlines]
+    return [h for h in lines if h is not None and h.status == "verified"]
+
+
+def _related(bundle: Bundle, page: Page) -> list[Button]:
+    out = []
+    for tid in page.related:
+        other = bundle.library.page(page.lang, tid)
+        if other:
+            out.append(Button(other.title, Action(page.lang, Kind.TOPIC, tid)))
+    return out
+
+
+def _pairs(buttons: list[Button]) -> list[list[Button]]:
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def _footer(bundle: Bundle, page: Page, _: Strings) -> list[Block]:
+    info = bundle.library.language(page.lang)
+    stamp = _("Reviewed by {who} on {date}.", who=page.reviewed_by,
+              date=long_date(page.reviewed_on, info.locale)) if page.reviewed_on else _(
+        "Reviewed by {who}.", who=page.reviewed_by)
+    spans: list[Span] = [Span(_("Sources:") + " ", italic=True)]
+    for n, src in enumerate(page.sources, 1):
+        if n > 1:
+            spans.append(Span(" · ", italic=True))
+        host = urlsplit(src.url).hostname or src.url
+        spans.append(Span(f"{n}. {host.removeprefix('www.')}", href=src.url))
+    return [plain(stamp + " " + _("General information, not legal advice."), italic=True),
+            Block(tuple(spans))]
+
+
+def format_number(number: str) -> str:
+    """``+18554357693`` → ``+1 855-435-7693`` (phones make it tappable)."""
+    parsed = phonenumbers.parse(number, None)
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def _hotline_blocks(bundle: Bundle, lang: str, lines: list[Hotline], _: Strings) -> list[Block]:
+    rtl = bundle.library.language(lang).direction == "rtl"
+    blocks = []
+    for h in lines:
+        words = bundle.library.hotline_words(lang, h)
+        number = format_number(h.number)
+        if h.vanity:
+            number += f" ({h.vanity})"
+        if rtl:
+            number = LRI + number + PDI
+        spans = [Span(f"📞 {words.name}: ", bold=True), Span(number, bold=True)]
+        details = []
+        if h.sms:
+            details.append(_("Text: {number}", number=format_number(h.sms)))
+        if words.hours:
+            details.append(words.hours)
+        if h.languages:
+            names = [bundle.library.language(c).name if c in bundle.library.languages
+                     else c for c in h.languages]
+            details.append(_("Languages: {names}", names=", ".join(names)))
+        if words.note:
+            details.append(words.note)
+        if details:
+            spans.append(Span("\n" + " · ".join(details)))
+        blocks.append(Block(tuple(spans)))
+    return blocks
+
+
+def _hotlines(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    lang = action.lang
+    _ = bundle.strings(lang)
+    blocks = [plain(_("National hotlines"), bold=True)]
+    blocks += _hotline_blocks(bundle, lang, bundle.library.verified_hotlines("US"), _)
+    blocks.append(plain(_("Choose your state to see local lines. You can also type its name.")))
+    rows = [[Button(_("📍 Choose your state"), Action(lang, Kind.STATES, "0"))], _nav(bundle, lang)]
+    return _reply(bundle, lang, blocks, rows)
+
+
+def _states(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    lang = action.lang
+    _ = bundle.strings(lang)
+    codes = list(bundle.library.regions)
+    pages = max(1, -(-len(codes) // STATES_PER_PAGE))
+    n = min(int(action.arg or 0), pages - 1)
+    chunk = codes[n * STATES_PER_PAGE : (n + 1) * STATES_PER_PAGE]
+    buttons = [Button(bundle.library.region_name(lang, c), Action(lang, Kind.REGION, c))
+               for c in chunk]
+    rows = _pairs(buttons)
+    paging = []
+    if n > 0:
+        paging.append(Button("◀", Action(lang, Kind.STATES, str(n - 1))))
+    if n < pages - 1:
+        paging.append(Button("▶", Action(lang, Kind.STATES, str(n + 1))))
+    rows.append(paging)
+    rows.append(_nav(bundle, lang))
+    text = _("Choose your state or territory ({page} of {pages}):", page=n + 1, pages=pages)
+    return _reply(bundle, lang, [plain(text, bold=True)], rows)
+
+
+def _region(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    lang = action.lang
+    _ = bundle.strings(lang)
+    code = action.arg
+    if code not in bundle.library.regions:
+        return _hotlines(bundle, Action(lang, Kind.HOTLINES), today)
+    name = bundle.library.region_name(lang, code)
+    local = [h for h in bundle.library.verified_hotlines(code) if "US" not in h.regions]
+    blocks = [plain(_("Hotlines for {state}", state=name), bold=True)]
+    if local:
+        blocks += _hotline_blocks(bundle, lang, local, _)
+    else:
+        blocks.append(plain(_("We have no checked local hotline for {state} yet. "
+                              "These national lines can help:", state=name)))
+    blocks.append(plain(_("National hotlines"), bold=True))
+    blocks += _hotline_blocks(bundle, lang, bundle.library.verified_hotlines("US"), _)
+    rows = [[Button(_("📍 Choose your state"), Action(lang, Kind.STATES, "0"))], _nav(bundle, lang)]
+    return _reply(bundle, lang, blocks, rows)
+
+
+def _languages(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    _ = bundle.strings(action.lang)
+    buttons = [Button(info.name, Action(code, Kind.MENU))
+               for code, info in bundle.library.languages.items()]
+    text = _("Choose your language:")
+    return _reply(bundle, action.lang, [plain(text, bold=True)], _pairs(buttons))
+
+
+def _erase(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    lang = action.lang
+    _ = bundle.strings(lang)
+    blocks = [
+        plain(_("🧹 I deleted the recent messages of this chat."), bold=True),
+        plain(_("Bots cannot delete messages older than 48 hours. Delete those yourself.")),
+        plain(_("Now also delete the chat on your phone: press and hold the chat, then Delete. "
+                "Turn on auto-delete: open the chat, tap the bot's name, then Auto-Delete.")),
+        plain(_("This note will disappear in a minute."), italic=True),
+    ]
+    rows = [[Button(_("🏠 Menu"), Action(lang, Kind.MENU))]]
+    return _reply(bundle, lang, blocks, rows, erase=True, ephemeral=True)
+
+
+def _search(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    lang = action.lang
+    index = bundle.index
+    text = action.arg
+    greeting_lang = index.greeting(text)
+    if greeting_lang:
+        return _menu(bundle, Action(greeting_lang, Kind.MENU), today)
+    region = index.region(text)
+    if region:
+        return _region(bundle, Action(lang, Kind.REGION, region), today)
+    hit = index.search(text, prefer=lang)
+    if hit is None or not hit.topics:
+        _ = bundle.strings(lang)
+        return _menu(bundle, action, today, _("I did not find that. Choose a topic:"))
+    _ = bundle.strings(hit.lang)
+    rows = []
+    for tid in hit.topics:
+        page = bundle.library.page(hit.lang, tid)
+        if page:
+            rows.append([Button(page.title, Action(hit.lang, Kind.TOPIC, tid))])
+    rows.append(_nav(bundle, hit.lang))
+    return _reply(bundle, hit.lang, [plain(_("Is it one of these?"), bold=True)], rows)
+
+
+_HANDLERS = {
+    Kind.MENU: _menu,
+    Kind.TOPIC: _topic,
+    Kind.MORE: _more,
+    Kind.HOTLINES: _hotlines,
+    Kind.STATES: _states,
+    Kind.REGION: _region,
+    Kind.LANGUAGES: _languages,
+    Kind.ERASE: _erase,
+    Kind.SEARCH: _search,
+}

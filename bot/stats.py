@@ -1,0 +1,51 @@
+"""Per-language status for volunteers: topics present, missing, stale; review states; hotlines."""
+
+from __future__ import annotations
+
+from collections import Counter
+from io import BytesIO
+
+from babel.messages.pofile import read_po
+
+from bot.checks import extract_template
+from bot.config import ROOT, Config
+from bot.content.loader import load_content
+
+
+def stats_table(config: Config) -> str:
+    """A plain-text table."""
+    loaded = load_content(config.content_dir, grace_days=config.review_grace_days)
+    lib = loaded.library
+    if lib is None:
+        return "content has errors: run python -m bot check"
+    wanted = {m.id for m in extract_template(ROOT) if m.id}
+    rows = [f"{'lang':8} {'topics':>6} {'missing':>7} {'stale':>5} {'machine':>7} "
+            f"{'community':>9} {'legal':>5} {'ui strings':>10}"]
+    for code, info in lib.languages.items():
+        pages = [p for (lang, _), p in lib.pages.items() if lang == code]
+        states = Counter(p.review_state for p in pages if p.translated)
+        missing = sum(not p.translated for p in pages)
+        stale = sum(p.stale for p in pages)
+        ui = f"{len(wanted)}/{len(wanted)}"
+        if code != lib.source:
+            po = config.locales_dir / info.catalog_dir / "LC_MESSAGES" / "messages.po"
+            done = 0
+            if po.is_file():
+                with BytesIO(po.read_bytes()) as fh:
+                    cat = read_po(fh, locale=info.catalog_dir)
+                done = sum(1 for m in cat if m.id in wanted and m.string and not m.fuzzy)
+            ui = f"{done}/{len(wanted)}"
+        legal = states["legal"]
+        community = states["community"]
+        machine = states["machine"]
+        if code == lib.source:
+            legal = states["legal"]
+            community = states["source-checked"]
+        rows.append(f"{code:8} {len(pages) - missing:>6} {missing:>7} {stale:>5} {machine:>7} "
+                    f"{community:>9} {legal:>5} {ui:>10}")
+    verified = sum(h.status == "verified" for h in lib.hotlines.values())
+    rows.append("")
+    rows.append(f"hotlines: {verified} verified (served), "
+                f"{len(lib.hotlines) - verified} unverified (not served)")
+    rows.append("(for English, 'community' counts source-checked topics)")
+    return "\n".join(rows)

@@ -1,0 +1,134 @@
+"""Build the python-telegram-bot Application: no persistence, nothing kept per user."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.bundle import Bundle
+from bot.config import Config
+from bot.i18n import N_
+from bot.telegram.handlers import Handlers
+from bot.telegram.holder import BundleHolder
+
+log = logging.getLogger(__name__)
+
+COMMAND_DESCRIPTIONS = (
+    ("start", N_("Menu: know your rights")),
+    ("door", N_("Agents at my door")),
+    ("hotlines", N_("Hotlines by state")),
+    ("officer", N_("Show the officer")),
+    ("warrant", N_("Check a warrant")),
+    ("language", N_("Change language")),
+    ("privacy", N_("What this bot keeps: nothing")),
+    ("erase", N_("Erase this chat")),
+)
+DESCRIPTION = N_(
+    "Know-your-rights information for people facing immigration enforcement in the US, "
+    "and hotline numbers, in your language. This bot keeps nothing about you. "
+    "General information, not legal advice."
+)
+SHORT_DESCRIPTION = N_("Know your rights with ICE. Hotlines. Keeps nothing about you.")
+PERSISTENCE_ID_SETS = (
+    "_user_ids_to_be_updated_in_persistence",
+    "_chat_ids_to_be_updated_in_persistence",
+)
+
+
+class ForgetfulApplication(Application):  # type: ignore[type-arg]
+    """An Application that forgets every user and chat id once an update is handled.
+
+    PTB adds each update's user and chat id to sets meant for persistence and empties them
+    only when a persistence stores user or chat data; without one they grow for the life
+    of the process. tests/test_forgetful.py fails if PTB renames or drops these sets.
+    """
+
+    async def process_update(self, update: object) -> None:
+        """Handle the update, then forget who sent it."""
+        try:
+            await super().process_update(update)
+        finally:
+            self.forget_ids()
+
+    def forget_ids(self) -> None:
+        """Empty PTB's per-user id sets and any lazily created user/chat data."""
+        for name in PERSISTENCE_ID_SETS:
+            ids = getattr(self, name, None)
+            if isinstance(ids, set):
+                ids.clear()
+        self._user_data.clear()
+        self._chat_data.clear()
+
+
+def build_application(config: Config, holder: BundleHolder, **builder_hooks: Any) -> Application:  # type: ignore[type-arg]
+    """The Application wired with handlers; ``builder_hooks`` lets tests pass ``request=…``."""
+    builder = (
+        ApplicationBuilder()
+        .application_class(ForgetfulApplication)
+        .token(config.token)
+        .base_url(config.bot_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .concurrent_updates(config.concurrent_updates)
+        .connection_pool_size(config.concurrent_updates + 4)
+        .arbitrary_callback_data(False)
+    )
+    if config.rate_limit_per_second > 0:
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=config.rate_limit_per_second,
+                           overall_time_period=1, max_retries=1))
+    if "request" in builder_hooks:
+        builder = builder.request(builder_hooks["request"]).get_updates_request(
+            builder_hooks["request"])
+    app = builder.build()
+    register(app, Handlers(config, holder))
+    return app
+
+
+def register(app: Application, h: Handlers) -> None:  # type: ignore[type-arg]
+    """Handlers in order: buttons, private text, groups, everything else."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CallbackQueryHandler(h.button))
+    app.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, h.text))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+                                   & filters.COMMAND, h.group))
+    app.add_handler(MessageHandler(
+        (private & (filters.UpdateType.EDITED_MESSAGE | ~filters.TEXT)) | filters.UpdateType.CHANNEL_POSTS,
+        h.other))
+    app.add_error_handler(h.error)
+
+
+async def publish_commands(app: Application, bundle: Bundle) -> None:  # type: ignore[type-arg]
+    """Localized command menu and descriptions for every offered language (no per-user data)."""
+    seen: set[str] = set()
+    for code in bundle.library.languages:
+        _ = bundle.strings(code)
+        tg_code = code.split("-")[0]
+        if tg_code in seen:
+            continue
+        seen.add(tg_code)
+        language = None if code == bundle.library.source else tg_code
+        commands = [BotCommand(name, _(desc)) for name, desc in COMMAND_DESCRIPTIONS]
+        try:
+            await app.bot.set_my_commands(commands, language_code=language)
+            await app.bot.set_my_description(_(DESCRIPTION)[:512], language_code=language)
+            await app.bot.set_my_short_description(_(SHORT_DESCRIPTION)[:120],
+                                                   language_code=language)
+        except TelegramError as exc:
+            log.warning("could not publish commands for %s: %s", code, type(exc).__name__)
+
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
+                   Update.CHANNEL_POST]

@@ -1,0 +1,47 @@
+"""Translator tools: stamp a translation with the hash of the English it was made from."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from bot.content.loader import load_content
+
+_HASH_LINE = re.compile(r'^source_hash:.*$', re.MULTILINE)
+
+
+def mark_translated(content: Path, lang: str, topics: list[str]) -> int:
+    """Write the current English hash into each named translation (all when none named)."""
+    loaded = load_content(content)
+    hashes = loaded.library.hashes if loaded.library else {}
+    if not hashes:
+        from bot.content.library import source_hash
+        from bot.content.model import Topic
+
+        for doc_key, doc in loaded.docs.items():
+            if doc_key.startswith("topics/"):
+                try:
+                    topic = Topic.model_validate(doc.data)
+                except ValueError:
+                    continue
+                hashes[topic.id] = source_hash(topic)
+    folder = content / "translations" / lang / "topics"
+    targets = topics or sorted(p.stem for p in folder.glob("*.yaml"))
+    status = 0
+    for tid in targets:
+        path = folder / f"{tid}.yaml"
+        if tid not in hashes or not path.is_file():
+            sys.stderr.write(f"{path}: no such translation or English topic\n")
+            status = 1
+            continue
+        text = path.read_text(encoding="utf-8")
+        line = f'source_hash: "{hashes[tid]}"'
+        if _HASH_LINE.search(text):
+            text = _HASH_LINE.sub(line, text, count=1)
+        else:
+            text = re.sub(r'^(id:.*)$', lambda m: m.group(1) + "\n" + line, text, count=1,
+                          flags=re.MULTILINE)
+        path.write_text(text, encoding="utf-8")
+        print(f"{path}: {line}")
+    return status

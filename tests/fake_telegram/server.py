@@ -1,0 +1,616 @@
+"""A strict fake of the Telegram Bot API for end-to-end tests (aiohttp).
+
+Bot requests go to ``/bot<TOKEN>/<method>``; the test control API (``/_test/...``) lives in
+:mod:`.control`. State is in memory and belongs to one :class:`FakeBotApi`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import json
+import logging
+import re
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from .markup import (
+    JSON,
+    MAX_TEXT,
+    ApiError,
+    bad_request,
+    check_entities,
+    check_reply_markup,
+    finish_text,
+    parse_html,
+    utf16_len,
+)
+
+log = logging.getLogger(__name__)
+
+UPDATE_TYPES = frozenset({
+    "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
+    "business_message", "edited_business_message", "deleted_business_messages",
+    "message_reaction", "message_reaction_count", "inline_query", "chosen_inline_result",
+    "callback_query", "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll",
+    "poll_answer", "my_chat_member", "chat_member", "chat_join_request", "chat_boost",
+    "removed_chat_boost",
+})  # fmt: skip
+DEFAULT_UPDATES = UPDATE_TYPES - {"chat_member", "message_reaction", "message_reaction_count"}
+SCOPES = frozenset({
+    "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+    "chat_administrators", "chat_member",
+})  # fmt: skip
+WEBHOOK_ATTEMPTS = 3
+WEBHOOK_RETRY_DELAY = 0.2
+WEBHOOK_TIMEOUT = 10.0
+CONFLICT_POLL = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
+    "is running"
+)
+CONFLICT_WEBHOOK = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
+    "delete the webhook first"
+)
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the "
+    "same as a current content and reply markup of the message"
+)
+QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+_INTEGER = re.compile(r"-?\d+")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class Params:
+    """Method parameters read the way Telegram reads them: JSON values or form strings."""
+
+    def __init__(self, raw: JSON) -> None:
+        self.raw = raw
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        value = self.raw.get(name)
+        if value is None:
+            return default
+        if isinstance(value, dict | list):
+            raise bad_request(f'field "{name}" must be of type String')
+        return value if isinstance(value, str) else json.dumps(value)
+
+    def integer(self, name: str, default: int | None = None) -> int | None:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return default
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+            return int(value)
+        raise bad_request(f'field "{name}" must be of type Integer')
+
+    def flag(self, name: str) -> bool:
+        value = self.raw.get(name)
+        return value is True or (isinstance(value, str) and value.lower() in ("true", "1"))
+
+    def json(self, name: str) -> Any:
+        value = self.raw.get(name)
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise bad_request(f"can't parse {name} JSON object") from None
+
+
+@dataclass
+class Stored:
+    """A message as the chat holds it."""
+
+    data: JSON
+    from_bot: bool
+
+
+@dataclass
+class Chat:
+    """A chat the bot knows: its Chat object, messages and one message_id sequence."""
+
+    info: JSON
+    messages: dict[int, Stored] = field(default_factory=dict)
+    last_id: int = 0
+    instance: str = field(default_factory=lambda: str(secrets.randbits(62)))
+
+    @property
+    def id(self) -> int:
+        return int(self.info["id"])
+
+
+@dataclass
+class Fault:
+    """An injected failure for the next ``times`` calls of a method."""
+
+    method: str
+    status: int | str
+    description: str
+    retry_after: int | None = None
+    times: int = 1
+    chat_id: str | None = None
+    delay: float = 6.0
+
+
+class FakeBotApi:
+    """State and Bot API methods of one fake bot."""
+
+    def __init__(self, token: str, username: str = "kyr_test_bot") -> None:
+        self.token = token
+        bot_id = token.split(":", 1)[0]
+        self.bot_user: JSON = {
+            "id": int(bot_id) if bot_id.isdigit() else 7000000001,
+            "is_bot": True,
+            "first_name": "Kyr Test Bot",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+        self._next_update_id = 100_000_001  # never reset: a running poller keeps its offset
+        self._changed = asyncio.Event()
+        self._poller = 0
+        self.session: aiohttp.ClientSession | None = None
+        self.methods: dict[str, tuple[str, Callable[[Params], Awaitable[Any]]]] = {
+            name.lower(): (name, handler) for name, handler in self._method_table().items()
+        }
+        self.reset()
+
+    # --- state -------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget everything except the update_id sequence."""
+        self.chats: dict[int, Chat] = {}
+        self.updates: list[JSON] = []
+        self.calls: list[JSON] = []
+        self.faults: list[Fault] = []
+        self.deliveries: list[JSON] = []
+        self.queries: dict[str, JSON] = {}
+        self.blocked: set[int] = set()
+        self.webhook: JSON | None = None
+        self.webhook_error: tuple[int, str] | None = None
+        self.allowed_updates: list[str] | None = None
+        self.commands: dict[tuple[str, str], list[JSON]] = {}
+        self.descriptions: dict[str, dict[str, str]] = {"description": {}, "short_description": {}}
+        self.wake()
+
+    def wake(self) -> None:
+        """Wake long polls and the webhook sender."""
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def enqueue(self, update: JSON) -> int:
+        """Queue an update and return its update_id."""
+        update_id = self._next_update_id
+        self._next_update_id += 1
+        self.updates.append({"update_id": update_id, **update})
+        self.wake()
+        return update_id
+
+    def chat(self, chat_id: Any) -> Chat:
+        """The chat a method names, or 400 ``chat not found``."""
+        key = str(chat_id).strip() if chat_id is not None else ""
+        if not key:
+            raise bad_request("chat_id is empty")
+        for chat in self.chats.values():
+            if key in (str(chat.id), "@" + str(chat.info.get("username"))):
+                return chat
+        raise bad_request("chat not found")
+
+    def add_message(self, chat: Chat, sender: JSON | None, content: JSON) -> JSON:
+        """Store a new message (user's or bot's) with the chat's next message_id."""
+        chat.last_id += 1
+        message: JSON = {"message_id": chat.last_id}
+        if chat.info["type"] == "channel":
+            message["sender_chat"] = dict(chat.info)
+        elif sender is not None:
+            message["from"] = dict(sender)
+        message.update(chat=dict(chat.info), date=int(time.time()), **content)
+        chat.messages[chat.last_id] = Stored(message, from_bot=sender is self.bot_user)
+        return copy.deepcopy(message)
+
+    def _allowed(self, update: JSON, allowed: list[str] | None) -> bool:
+        kind = next((key for key in update if key != "update_id"), "")
+        return kind not in UPDATE_TYPES or kind in (allowed or DEFAULT_UPDATES)
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Serve ``/bot<TOKEN>/<method>``."""
+        raw, content_type = await _read_params(request)
+        name, handler = self.methods.get(request.match_info["method"].lower(), ("", None))
+        try:
+            if request.match_info["token"] != self.token:
+                raise ApiError(401, "Unauthorized")
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            params = Params(raw)
+            await self._fault(name, params)
+            body: JSON = {"ok": True, "result": await handler(params)}
+            status = 200
+        except ApiError as error:
+            body, status = error.payload(), error.code
+        self.calls.append({
+            "method": name or request.match_info["method"], "params": raw, "status": status,
+            "description": body.get("description"), "content_type": content_type,
+        })  # fmt: skip
+        return web.json_response(body, status=status)
+
+    async def _fault(self, method: str, params: Params) -> None:
+        for fault in self.faults:
+            if fault.method != method.lower():
+                continue
+            if fault.chat_id is not None and str(params.raw.get("chat_id")) != fault.chat_id:
+                continue
+            fault.times -= 1
+            if fault.times <= 0:
+                self.faults.remove(fault)
+            if fault.status == "timeout":
+                await asyncio.sleep(fault.delay)  # then answer normally, as Telegram would
+                return
+            raise ApiError(int(fault.status), fault.description, fault.retry_after)
+
+    # --- updates and webhooks ----------------------------------------------------------------
+
+    async def get_updates(self, p: Params) -> list[JSON]:
+        if self.webhook is not None:
+            raise ApiError(409, CONFLICT_WEBHOOK)
+        offset = p.integer("offset", 0) or 0
+        limit = min(max(p.integer("limit", 100) or 100, 1), 100)
+        timeout = min(max(p.integer("timeout", 0) or 0, 0), 50)
+        allowed = p.json("allowed_updates")
+        if isinstance(allowed, list):
+            self.allowed_updates = allowed
+        if offset < 0:
+            self.updates = self.updates[offset:]
+        else:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        self._poller += 1
+        me = self._poller
+        self.wake()  # an older getUpdates still waiting ends with 409
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            self.updates = [u for u in self.updates if self._allowed(u, self.allowed_updates)]
+            remaining = deadline - asyncio.get_running_loop().time()
+            if self.updates or remaining <= 0:
+                return copy.deepcopy(self.updates[:limit])
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+            if me != self._poller:
+                raise ApiError(409, CONFLICT_POLL)
+            if self.webhook is not None:
+                raise ApiError(409, CONFLICT_WEBHOOK)
+
+    async def set_webhook(self, p: Params) -> bool:
+        url = p.text("url", "") or ""
+        if not url:
+            return await self.delete_webhook(p)
+        if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", url):
+            raise bad_request("bad webhook: invalid webhook URL specified")
+        secret = p.text("secret_token")
+        if secret is not None and not _SECRET.fullmatch(secret):
+            raise bad_request("secret token contains unallowed characters")
+        if p.flag("drop_pending_updates"):
+            self.updates.clear()
+        allowed = p.json("allowed_updates")
+        self.webhook = {
+            "url": url, "secret_token": secret,
+            "allowed_updates": allowed if isinstance(allowed, list) else self.allowed_updates,
+            "max_connections": p.integer("max_connections", 40),
+        }  # fmt: skip
+        self.webhook_error = None
+        self.wake()
+        return True
+
+    async def delete_webhook(self, p: Params) -> bool:
+        if p.flag("drop_pending_updates"):
+            self.updates.clear()
+        self.webhook = None
+        self.wake()
+        return True
+
+    async def get_webhook_info(self, p: Params) -> JSON:
+        info: JSON = {"url": "", "has_custom_certificate": False}
+        info["pending_update_count"] = len(self.updates)
+        if self.webhook is not None:
+            info["url"] = self.webhook["url"]
+            info["max_connections"] = self.webhook["max_connections"]
+            if self.webhook["allowed_updates"]:
+                info["allowed_updates"] = self.webhook["allowed_updates"]
+        if self.webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self.webhook_error
+        return info
+
+    async def deliver_forever(self) -> None:
+        """Send queued updates to the webhook, oldest first; never raises."""
+        while True:
+            changed = self._changed
+            try:
+                if self.webhook is not None and self.updates:
+                    await self._deliver(self.webhook, self.updates[0])
+                    continue
+            except Exception:
+                log.exception("webhook delivery failed unexpectedly")
+            await changed.wait()
+
+    async def _deliver(self, hook: JSON, update: JSON) -> None:
+        if self._allowed(update, hook["allowed_updates"]):
+            for attempt in range(1, WEBHOOK_ATTEMPTS + 1):
+                status, error = await self._post(hook, update)
+                self.deliveries.append({
+                    "update_id": update["update_id"], "url": hook["url"], "attempt": attempt,
+                    "status": status, "error": error, "secret_token": hook["secret_token"],
+                })  # fmt: skip
+                if error is None:
+                    break
+                self.webhook_error = (int(time.time()), error)
+                if self.webhook is not hook:
+                    return
+                await asyncio.sleep(WEBHOOK_RETRY_DELAY)
+        if update in self.updates:
+            self.updates.remove(update)
+
+    async def _post(self, hook: JSON, update: JSON) -> tuple[int | None, str | None]:
+        assert self.session is not None
+        headers = {"Content-Type": "application/json"}
+        if hook["secret_token"]:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
+        try:
+            async with self.session.post(hook["url"], data=json.dumps(update), headers=headers) as r:
+                await r.read()
+                if 200 <= r.status < 300:
+                    return r.status, None
+                return r.status, f"Wrong response from the webhook: {r.status} {r.reason}"
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            return None, f"Connection failed: {error.__class__.__name__}: {error}"
+
+    # --- messages ----------------------------------------------------------------------------
+
+    def _formatted(self, p: Params) -> tuple[str, list[JSON]]:
+        text = p.text("text", "") or ""
+        mode = (p.text("parse_mode", "") or "").lower()
+        entities = p.json("entities")
+        if entities is not None:
+            entities = check_entities(text, entities)
+        elif mode == "html":
+            text, entities = parse_html(text)
+        elif mode in ("markdown", "markdownv2"):
+            raise bad_request(f"parse_mode {mode} is not supported by the fake server, use HTML")
+        elif mode:
+            raise bad_request(f"unsupported parse_mode {mode}")
+        text, entities = finish_text(text, entities or [])
+        if not text:
+            raise bad_request("message text is empty")
+        if utf16_len(text) > MAX_TEXT:
+            raise bad_request("message is too long")
+        return text, entities
+
+    def _writable(self, p: Params) -> Chat:
+        chat = self.chat(p.raw.get("chat_id"))
+        if chat.id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat
+
+    async def send_message(self, p: Params) -> JSON:
+        chat = self._writable(p)
+        text, entities = self._formatted(p)
+        markup = check_reply_markup(p.json("reply_markup"))
+        content: JSON = {"text": text}
+        reply = p.json("reply_parameters") or {"message_id": p.integer("reply_to_message_id")}
+        if reply.get("message_id") is not None:
+            target = chat.messages.get(int(reply["message_id"]))
+            if target is not None:
+                content["reply_to_message"] = copy.deepcopy(target.data)
+            elif not reply.get("allow_sending_without_reply"):
+                raise bad_request("message to be replied not found")
+        if entities:
+            content["entities"] = entities
+        if markup is not None:
+            content["reply_markup"] = markup
+        return self.add_message(chat, self.bot_user, content)
+
+    def _own_message(self, p: Params) -> Stored:
+        if p.raw.get("inline_message_id") is not None:
+            raise bad_request("MESSAGE_ID_INVALID")
+        chat = self._writable(p)
+        stored = chat.messages.get(p.integer("message_id") or 0)
+        if stored is None:
+            raise bad_request("message to edit not found")
+        if not stored.from_bot:
+            raise bad_request("message can't be edited")
+        return stored
+
+    def _edit(self, stored: Stored, changes: JSON) -> JSON:
+        data = stored.data
+        current = {key: data.get(key) for key in changes}
+        if current == changes:
+            raise bad_request(NOT_MODIFIED)
+        for key, value in changes.items():
+            if value:
+                data[key] = value
+            else:
+                data.pop(key, None)
+        data["edit_date"] = int(time.time())
+        return copy.deepcopy(data)
+
+    async def edit_message_text(self, p: Params) -> JSON:
+        stored = self._own_message(p)
+        if "text" not in stored.data:
+            raise bad_request("there is no text in the message to edit")
+        text, entities = self._formatted(p)
+        markup = check_reply_markup(p.json("reply_markup"))
+        return self._edit(stored, {"text": text, "entities": entities or None, "reply_markup": markup})
+
+    async def edit_message_reply_markup(self, p: Params) -> JSON:
+        stored = self._own_message(p)
+        return self._edit(stored, {"reply_markup": check_reply_markup(p.json("reply_markup"))})
+
+    async def answer_callback_query(self, p: Params) -> bool:
+        query = self.queries.get(p.text("callback_query_id", "") or "")
+        if query is None or query["answered"]:
+            raise bad_request(QUERY_INVALID)
+        text = p.text("text", "") or ""
+        if utf16_len(text) > 200:
+            raise bad_request("MESSAGE_TOO_LONG")
+        query.update(answered=True, text=text, show_alert=p.flag("show_alert"), url=p.text("url"))
+        return True
+
+    def _deletable(self, chat: Chat, message_id: int) -> bool:
+        stored = chat.messages.get(message_id)
+        return stored is not None and (stored.from_bot or chat.info["type"] == "private")
+
+    async def delete_message(self, p: Params) -> bool:
+        chat = self.chat(p.raw.get("chat_id"))
+        message_id = p.integer("message_id") or 0
+        if message_id not in chat.messages:
+            raise bad_request("message to delete not found")
+        if not self._deletable(chat, message_id):
+            raise bad_request("message can't be deleted")
+        del chat.messages[message_id]
+        return True
+
+    async def delete_messages(self, p: Params) -> bool:
+        chat = self.chat(p.raw.get("chat_id"))
+        ids = p.json("message_ids")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+            raise bad_request("message identifiers are not specified")
+        if len(ids) > 100:
+            raise bad_request("too many message identifiers specified")
+        for message_id in ids:
+            if self._deletable(chat, message_id):
+                del chat.messages[message_id]
+        return True
+
+    # --- bot settings ------------------------------------------------------------------------
+
+    def _settings_key(self, p: Params) -> tuple[str, str]:
+        scope = p.json("scope") or {"type": "default"}
+        if not isinstance(scope, dict) or scope.get("type") not in SCOPES:
+            raise bad_request("wrong scope type specified")
+        return json.dumps(scope, sort_keys=True), self._language(p)
+
+    def _language(self, p: Params) -> str:
+        language = p.text("language_code", "") or ""
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise bad_request("invalid language code specified")
+        return language
+
+    async def set_my_commands(self, p: Params) -> bool:
+        commands = p.json("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise bad_request("commands must be an Array of at most 100 BotCommand")
+        for command in commands:
+            name = command.get("command") if isinstance(command, dict) else None
+            description = command.get("description") if isinstance(command, dict) else None
+            if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9_]{1,32}", name):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands[self._settings_key(p)] = [
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
+        return True
+
+    async def get_my_commands(self, p: Params) -> list[JSON]:
+        return copy.deepcopy(self.commands.get(self._settings_key(p), []))
+
+    async def delete_my_commands(self, p: Params) -> bool:
+        self.commands.pop(self._settings_key(p), None)
+        return True
+
+    def _set_text(self, p: Params, field_name: str, limit: int) -> bool:
+        value = p.text(field_name, "") or ""
+        if len(value) > limit:
+            raise bad_request(f"{field_name.replace('_', ' ')} is too long")
+        self.descriptions[field_name][self._language(p)] = value
+        return True
+
+    async def set_my_description(self, p: Params) -> bool:
+        return self._set_text(p, "description", 512)
+
+    async def get_my_description(self, p: Params) -> JSON:
+        return {"description": self.descriptions["description"].get(self._language(p), "")}
+
+    async def set_my_short_description(self, p: Params) -> bool:
+        return self._set_text(p, "short_description", 120)
+
+    async def get_my_short_description(self, p: Params) -> JSON:
+        language = self._language(p)
+        return {"short_description": self.descriptions["short_description"].get(language, "")}
+
+    async def get_me(self, p: Params) -> JSON:
+        return dict(self.bot_user)
+
+    async def close(self, p: Params) -> bool:
+        return True
+
+    def _method_table(self) -> dict[str, Callable[[Params], Awaitable[Any]]]:
+        return {
+            "getMe": self.get_me, "getUpdates": self.get_updates, "setWebhook": self.set_webhook,
+            "deleteWebhook": self.delete_webhook, "getWebhookInfo": self.get_webhook_info,
+            "sendMessage": self.send_message, "editMessageText": self.edit_message_text,
+            "editMessageReplyMarkup": self.edit_message_reply_markup,
+            "answerCallbackQuery": self.answer_callback_query,
+            "deleteMessage": self.delete_message, "deleteMessages": self.delete_messages,
+            "setMyCommands": self.set_my_commands, "getMyCommands": self.get_my_commands,
+            "deleteMyCommands": self.delete_my_commands,
+            "setMyDescription": self.set_my_description,
+            "getMyDescription": self.get_my_description,
+            "setMyShortDescription": self.set_my_short_description,
+            "getMyShortDescription": self.get_my_short_description,
+            "close": self.close, "logOut": self.close,
+        }  # fmt: skip
+
+
+async def _read_params(request: web.Request) -> tuple[JSON, str]:
+    """Query string plus a JSON, form-urlencoded or multipart body."""
+    raw: JSON = dict(request.query)
+    content_type = request.content_type if request.body_exists else ""
+    if content_type == "application/json":
+        with contextlib.suppress(ValueError):
+            body = await request.json()
+            raw.update(body if isinstance(body, dict) else {})
+    elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, value in (await request.post()).items():
+            raw[key] = value if isinstance(value, str) else {"file": value.filename}
+    return raw, content_type
+
+
+def create_app(api: FakeBotApi) -> web.Application:
+    """The aiohttp application serving the Bot API and the control API."""
+    from .control import routes  # noqa: PLC0415 - control imports this module
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        api.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT))
+        sender = asyncio.create_task(api.deliver_forever())
+        yield
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sender
+        await api.session.close()
+
+    app = web.Application()
+    app["api"] = api
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_routes(routes(api))
+    app.router.add_route("*", "/bot{token}/{method}", api.handle)
+
+    async def not_found(request: web.Request) -> web.Response:
+        return web.json_response(
+            {"ok": False, "error_code": 404, "description": HTTPStatus.NOT_FOUND.phrase}, status=404
+        )
+
+    app.router.add_route("*", "/{tail:.*}", not_found)
+    return app
