@@ -111,6 +111,7 @@ def _more(bundle: Bundle, action: Action, today: dt.date) -> Reply:
     blocks = _notices(_, page, bundle.library.source)
     blocks.append(plain(page.title, bold=True))
     blocks += page.more
+    blocks += _hotline_blocks(bundle, lang, _page_hotlines(bundle, page), _)
     blocks += _footer(bundle, page, _)
     rows = [[Button("⬅ " + page.title, Action(lang, Kind.TOPIC, page.id))],
             *_pairs(_related(bundle, page)), _nav(bundle, lang)]

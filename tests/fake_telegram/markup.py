@@ -152,7 +152,9 @@ class _Html:
             else:
                 i = self.start_tag(i)
         if self.stack:
-            raise self.fail(f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"')
+            raise self.fail(
+                f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"'
+            )
         return "".join(self.out), self.entities
 
     def start_tag(self, begin: int) -> int:
@@ -170,7 +172,9 @@ class _Html:
             if attribute:
                 argument = _argument(name, attribute, value) or argument
         if name == "span" and argument != "spoiler":
-            raise self.fail(f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte(begin)}')
+            raise self.fail(
+                f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte(begin)}'
+            )
         self.stack.append(_Open(name, argument, self.units, len(self.out)))
         return i + 1
 
@@ -184,7 +188,9 @@ class _Html:
             i += 1
         name = self.source[name_start:i].lower()
         if not name:
-            raise self.fail(f'Empty attribute name in the tag "{tag}" at byte offset {self.byte(begin)}')
+            raise self.fail(
+                f'Empty attribute name in the tag "{tag}" at byte offset {self.byte(begin)}'
+            )
         i = self.skip_spaces(i)
         if not self.at(i):
             raise self.fail(f'Unclosed start tag "{tag}" at byte offset {self.byte(begin)}')
@@ -213,7 +219,9 @@ class _Html:
 
     def token(self, i: int) -> tuple[int, str]:
         start = i
-        while self.at(i) and (self.at(i).isascii() and self.at(i).isalnum() or self.at(i) in ".-"):
+        while self.at(i) and (
+            (self.at(i).isascii() and self.at(i).isalnum()) or self.at(i) in ".-"
+        ):
             i += 1
         if self.at(i) and self.at(i) not in _SPACES and self.at(i) != ">":
             raise self.fail(f"Unexpected end of name token at byte offset {self.byte(start)}")
@@ -242,7 +250,11 @@ class _Html:
         length = self.units - tag.offset
         if length <= 0:
             return
-        entity: JSON = {"type": _SIMPLE.get(tag.name, tag.name), "offset": tag.offset, "length": length}
+        entity: JSON = {
+            "type": _SIMPLE.get(tag.name, tag.name),
+            "offset": tag.offset,
+            "length": length,
+        }
         last = self.entities[-1] if self.entities else None
         same = last is not None and (last["offset"], last["length"]) == (tag.offset, length)
         if tag.name == "a":

@@ -22,6 +22,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from .control import Fault, routes
 from .markup import (
     JSON,
     MAX_TEXT,
@@ -129,19 +130,6 @@ class Chat:
         return int(self.info["id"])
 
 
-@dataclass
-class Fault:
-    """An injected failure for the next ``times`` calls of a method."""
-
-    method: str
-    status: int | str
-    description: str
-    retry_after: int | None = None
-    times: int = 1
-    chat_id: str | None = None
-    delay: float = 6.0
-
-
 class FakeBotApi:
     """State and Bot API methods of one fake bot."""
 
@@ -209,6 +197,21 @@ class FakeBotApi:
                 return chat
         raise bad_request("chat not found")
 
+    def ensure_chat(self, chat_id: int, chat_type: str, user: JSON | None, title: str) -> Chat:
+        """The chat with this id, created on first use (a private chat is the user's)."""
+        chat = self.chats.get(chat_id)
+        if chat is not None:
+            if chat.info["type"] != chat_type:
+                raise ValueError(f"chat {chat_id} is a {chat.info['type']} chat")
+            return chat
+        info: JSON = {"id": chat_id, "type": chat_type}
+        if chat_type == "private" and user is not None:
+            info.update({k: user[k] for k in ("first_name", "last_name", "username") if k in user})
+        else:
+            info["title"] = title
+        self.chats[chat_id] = chat = Chat(info)
+        return chat
+
     def add_message(self, chat: Chat, sender: JSON | None, content: JSON) -> JSON:
         """Store a new message (user's or bot's) with the chat's next message_id."""
         chat.last_id += 1
@@ -242,6 +245,9 @@ class FakeBotApi:
             status = 200
         except ApiError as error:
             body, status = error.payload(), error.code
+        except Exception as error:  # a bug in the fake: answer, record and log it
+            log.exception("fake Bot API failed in %s", name)
+            body, status = ApiError(500, f"Internal Server Error: {error!r}").payload(), 500
         self.calls.append({
             "method": name or request.match_info["method"], "params": raw, "status": status,
             "description": body.get("description"), "content_type": content_type,
@@ -368,7 +374,9 @@ class FakeBotApi:
         if hook["secret_token"]:
             headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
         try:
-            async with self.session.post(hook["url"], data=json.dumps(update), headers=headers) as r:
+            async with self.session.post(
+                hook["url"], data=json.dumps(update), headers=headers
+            ) as r:
                 await r.read()
                 if 200 <= r.status < 300:
                     return r.status, None
@@ -409,6 +417,8 @@ class FakeBotApi:
         markup = check_reply_markup(p.json("reply_markup"))
         content: JSON = {"text": text}
         reply = p.json("reply_parameters") or {"message_id": p.integer("reply_to_message_id")}
+        if not isinstance(reply, dict):
+            raise bad_request("can't parse reply parameters JSON object")
         if reply.get("message_id") is not None:
             target = chat.messages.get(int(reply["message_id"]))
             if target is not None:
@@ -451,7 +461,9 @@ class FakeBotApi:
             raise bad_request("there is no text in the message to edit")
         text, entities = self._formatted(p)
         markup = check_reply_markup(p.json("reply_markup"))
-        return self._edit(stored, {"text": text, "entities": entities or None, "reply_markup": markup})
+        return self._edit(
+            stored, {"text": text, "entities": entities or None, "reply_markup": markup}
+        )
 
     async def edit_message_reply_markup(self, p: Params) -> JSON:
         stored = self._own_message(p)
@@ -584,13 +596,15 @@ async def _read_params(request: web.Request) -> tuple[JSON, str]:
             raw.update(body if isinstance(body, dict) else {})
     elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in (await request.post()).items():
-            raw[key] = value if isinstance(value, str) else {"file": value.filename}
+            if isinstance(value, web.FileField):
+                raw[key] = {"file": value.filename}
+            else:
+                raw[key] = value.decode() if isinstance(value, bytes) else value
     return raw, content_type
 
 
 def create_app(api: FakeBotApi) -> web.Application:
     """The aiohttp application serving the Bot API and the control API."""
-    from .control import routes  # noqa: PLC0415 - control imports this module
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         api.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT))
