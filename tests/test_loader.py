@@ -31,27 +31,27 @@ def test_fixture_is_clean() -> None:
 def test_invalid_phone_number(content_copy: Path) -> None:
     replace(content_copy / "hotlines.yaml", '"+18554357693"', '"+1855435769"')
     found = problems(content_copy)
-    assert any("hotlines.yaml:5:" in p and "number" in p for p in found), found
+    assert any("hotlines.yaml:4:" in p and "number" in p for p in found), found
 
 
 def test_non_https_source(content_copy: Path) -> None:
     replace(content_copy / "topics" / "at-home.yaml", '"https://www.kpbs.org/news"',
             '"http://www.kpbs.org/news"')
     found = problems(content_copy)
-    assert any("at-home.yaml:19:" in p and "https" in p for p in found), found
+    assert any("at-home.yaml:16:" in p and "https" in p for p in found), found
 
 
 def test_unknown_related_topic(content_copy: Path) -> None:
     replace(content_copy / "topics" / "at-home.yaml", '["privacy"]', '["privacy", "nowhere"]')
     found = problems(content_copy)
-    assert any("at-home.yaml:14:" in p and "'nowhere' does not exist" in p for p in found), found
+    assert any("at-home.yaml:12:" in p and "'nowhere' does not exist" in p for p in found), found
 
 
 def test_broken_markup_points_at_the_line(content_copy: Path) -> None:
     replace(content_copy / "topics" / "at-home.yaml", "- Ask for a warrant signed by a _judge_.",
             "- Ask for a warrant signed by a **judge.")
     found = problems(content_copy)
-    assert any("at-home.yaml:9:" in p and "'**' opened but not closed" in p for p in found), found
+    assert any("at-home.yaml:8:" in p and "'**' opened but not closed" in p for p in found), found
 
 
 def test_stale_translation_is_a_warning(content_copy: Path) -> None:
@@ -71,9 +71,9 @@ def test_missing_translation_is_a_warning(content_copy: Path) -> None:
 
 def test_review_due_is_a_warning_then_an_error(content_copy: Path) -> None:
     soon = problems(content_copy, dt.date(2027, 6, 1))
-    assert any("at-home.yaml:26: warning: review was due on 2027-05-28" in p for p in soon), soon
+    assert any("at-home.yaml:22: warning: review was due on 2027-05-28" in p for p in soon), soon
     late = problems(content_copy, dt.date(2027, 8, 1))
-    assert any("at-home.yaml:26: error:" in p and "grace period" in p for p in late), late
+    assert any("at-home.yaml:22: error:" in p and "grace period" in p for p in late), late
 
 
 def test_verified_hotline_needs_recent_sources(content_copy: Path) -> None:
@@ -94,14 +94,14 @@ def test_unknown_field_and_bad_date(content_copy: Path) -> None:
     replace(content_copy / "topics" / "privacy.yaml", '"2026-11-28"', '"28/11/2026"')
     found = problems(content_copy)
     assert any("privacy.yaml:4:" in p and "sumary: is not a known field" in p for p in found)
-    assert any("privacy.yaml:4:" in p or "summary: is required" in p for p in found)
-    assert any("privacy.yaml:12:" in p and "YYYY-MM-DD" in p for p in found), found
+    assert any("privacy.yaml:1:" in p and "summary: is required" in p for p in found)
+    assert any("privacy.yaml:13:" in p and "YYYY-MM-DD" in p for p in found), found
 
 
 def test_duplicate_hotline_id(content_copy: Path) -> None:
     replace(content_copy / "hotlines.yaml", 'id: "old-line"', 'id: "icirr"')
     found = problems(content_copy)
-    assert any("hotlines.yaml:15:" in p and "duplicate hotline id 'icirr'" in p for p in found)
+    assert any("hotlines.yaml:14:" in p and "duplicate hotline id 'icirr'" in p for p in found)
 
 
 def test_check_command_reports_file_and_line(content_copy: Path) -> None:
@@ -110,7 +110,7 @@ def test_check_command_reports_file_and_line(content_copy: Path) -> None:
         [sys.executable, "-m", "bot", "check", "--content", str(content_copy)],
         capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 1
-    assert "content/hotlines.yaml:5: error: hotlines.0.number:" in result.stdout
+    assert "content/hotlines.yaml:4: error: hotlines.0.number:" in result.stdout
 
 
 def test_strict_turns_warnings_into_errors(content_copy: Path) -> None:

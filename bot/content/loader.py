@@ -14,6 +14,7 @@ from bot.content.library import (
     BUILTIN_MENU_ENTRIES,
     LanguageInfo,
     Library,
+    Page,
     build_page,
     source_hash,
 )
@@ -195,26 +196,27 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
     _check_references(r, topics, topic_docs, hotlines, menu_file, menu_doc)
 
     hashes = {tid: source_hash(t) for tid, t in topics.items()}
-    pages = {}
+    pages: dict[tuple[str, str], Page] = {}
     hotline_text: dict[tuple[str, str], HotlineText] = {}
     regions: dict[str, dict[str, str]] = {}
     if reg_file:
         for code, name in reg_file.regions.items():
             regions.setdefault(code, {})[source] = name
+    translations: dict[str, dict[str, TopicTranslation]] = {}
     for code in languages:
         if code == source:
-            for tid, topic in topics.items():
-                pages[(code, tid)] = build_page(code, topic, None, hashes[tid], is_source=True)
             continue
-        trs = _read_translations(r, root, code, topics, hashes)
-        for tid, topic in topics.items():
-            tr = trs.get(tid)
-            pages[(code, tid)] = build_page(code, topic, tr, hashes[tid], is_source=False)
+        translations[code] = _read_translations(r, root, code, topics, hashes)
         for hid, text in _read_hotline_texts(r, code, hotlines).items():
             hotline_text[(code, hid)] = text
-        _, tr_regions = _read_regions(r, code, regions)
-        for rc, name in tr_regions.items():
+        for rc, name in _read_regions(r, code, regions).items():
             regions.setdefault(rc, {})[code] = name
+    if not any(p.severity == "error" for p in r.problems):
+        for code in languages:
+            trs = translations.get(code, {})
+            for tid, topic in topics.items():
+                pages[(code, tid)] = build_page(code, topic, trs.get(tid), hashes[tid],
+                                                is_source=code == source)
 
     library = None
     if not [p for p in r.problems if p.severity == "error"] and langs_file and menu_file:
@@ -364,17 +366,16 @@ def _read_hotline_texts(r: _Reader, lang: str, hotlines: dict[str, Hotline]
     return texts
 
 
-def _read_regions(r: _Reader, lang: str, regions: dict[str, dict[str, str]]
-                  ) -> tuple[YamlDoc | None, dict[str, str]]:
+def _read_regions(r: _Reader, lang: str, regions: dict[str, dict[str, str]]) -> dict[str, str]:
     rel = f"translations/{lang}/regions.yaml"
     doc = r.doc(rel)
     if doc is None:
-        return None, {}
+        return {}
     model = r.validate(doc, RegionsFile)
     if model is None:
-        return doc, {}
+        return {}
     for code in model.regions:
         if code not in regions:
             r.add(doc, ("regions", code), f"unknown region '{code}'",
                   "use a code from content/regions.yaml")
-    return doc, dict(model.regions)
+    return dict(model.regions)

@@ -92,7 +92,7 @@ def _convert(node: yaml.Node, loc: Loc, doc: YamlDoc) -> Any:
     doc.lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         value = str(node.value)
-        if node.style is None and value in _NULLS:
+        if not node.style and value in _NULLS:
             return None
         return value
     if isinstance(node, yaml.SequenceNode):

@@ -14,9 +14,10 @@ from .server import FakeBotApi, create_app
 
 async def serve(host: str, port: int, token: str, username: str) -> None:
     """Serve until SIGTERM or SIGINT; print ``READY <port>`` once listening."""
-    runner = web.AppRunner(create_app(FakeBotApi(token, username)), access_log=None)
+    app = create_app(FakeBotApi(token, username))
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
-    await web.TCPSite(runner, host, port, shutdown_timeout=1.0).start()
+    await web.TCPSite(runner, host, port).start()
     print(f"READY {runner.addresses[0][1]}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -147,6 +147,9 @@ class FakeBotApi:
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
+        self.bot_sender: JSON = {
+            k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")
+        }
         self._next_update_id = 100_000_001  # never reset: a running poller keeps its offset
         self._changed = asyncio.Event()
         self._poller = 0
@@ -221,7 +224,7 @@ class FakeBotApi:
         elif sender is not None:
             message["from"] = dict(sender)
         message.update(chat=dict(chat.info), date=int(time.time()), **content)
-        chat.messages[chat.last_id] = Stored(message, from_bot=sender is self.bot_user)
+        chat.messages[chat.last_id] = Stored(message, from_bot=sender is self.bot_sender)
         return copy.deepcopy(message)
 
     def _allowed(self, update: JSON, allowed: list[str] | None) -> bool:
@@ -429,7 +432,7 @@ class FakeBotApi:
             content["entities"] = entities
         if markup is not None:
             content["reply_markup"] = markup
-        return self.add_message(chat, self.bot_user, content)
+        return self.add_message(chat, self.bot_sender, content)
 
     def _own_message(self, p: Params) -> Stored:
         if p.raw.get("inline_message_id") is not None:

@@ -1,0 +1,46 @@
+"""Language negotiation, catalogs in every language, dates in the user's locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from babel import Locale
+
+from bot.bundle import Bundle
+from bot.i18n import long_date, negotiate
+
+OFFERED = ["en", "es", "zh-hans", "vi", "tl", "ar", "ht", "fr", "pt-br", "ko", "ru", "uk"]
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("es", "es"), ("es-419", "es"), ("es-MX", "es"), ("pt-br", "pt-br"), ("pt", "pt-br"),
+    ("pt-pt", "pt-br"), ("zh-hans", "zh-hans"), ("zh-tw", "zh-hans"), ("zh-hant", "zh-hans"),
+    ("zh", "zh-hans"), ("tl", "tl"), ("fil", "tl"), ("ar-eg", "ar"), ("fr-ca", "fr"),
+    ("uk", "uk"), ("ru", "ru"), ("ko", "ko"), ("vi", "vi"), ("ht", "ht"), ("en-gb", "en"),
+    ("", "en"), (None, "en"), ("mam", "en"), ("xx-yy", "en"), ("!!", "en"), ("he", "en"),
+])
+def test_negotiation_table(code: str | None, expected: str) -> None:
+    assert negotiate(code, OFFERED) == expected
+
+
+def test_shipped_languages_are_the_twelve(bundle: Bundle) -> None:
+    assert list(bundle.library.languages) == OFFERED
+    assert bundle.library.languages["ar"].direction == "rtl"
+    assert all(bundle.library.languages[c].direction == "ltr" for c in OFFERED if c != "ar")
+
+
+@pytest.mark.parametrize("lang", OFFERED[1:])
+def test_every_catalog_translates(bundle: Bundle, lang: str) -> None:
+    _ = bundle.strings(lang)
+    for msg in ("🏠 Menu", "National hotlines", "Know your rights. What is happening now?"):
+        assert _(msg) != msg, f"{lang} does not translate {msg!r}"
+    stamp = _("Reviewed by {who} on {date}.", who="WHO", date="DATE")
+    assert "WHO" in stamp and "DATE" in stamp
+
+
+def test_dates_follow_the_locale() -> None:
+    day = dt.date(2026, 11, 28)
+    assert long_date(day, Locale.parse("es")) == "28 de noviembre de 2026"
+    assert long_date(day, Locale.parse("en")) == "November 28, 2026"
+    assert long_date(day, None) == "2026-11-28"
