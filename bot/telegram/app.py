@@ -82,7 +82,6 @@ def build_application(config: Config, holder: BundleHolder, **builder_hooks: Any
         .base_url(config.bot_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(config.concurrent_updates)
-        .connection_pool_size(config.concurrent_updates + 4)
         .arbitrary_callback_data(False)
     )
     if config.rate_limit_per_second > 0:
@@ -92,6 +91,8 @@ def build_application(config: Config, holder: BundleHolder, **builder_hooks: Any
     if "request" in builder_hooks:
         builder = builder.request(builder_hooks["request"]).get_updates_request(
             builder_hooks["request"])
+    else:
+        builder = builder.connection_pool_size(config.concurrent_updates + 4)
     app = builder.build()
     register(app, Handlers(config, holder))
     return app
