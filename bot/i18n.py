@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 from collections.abc import Iterable
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class Strings:
         return self._t.ngettext(singular, plural, n).format(n=n, **values)
 
 
+@lru_cache(maxsize=512)
 def _parts(code: str) -> tuple[str, str | None, str | None] | None:
     try:
         loc = Locale.parse(code.replace("_", "-"), sep="-")

@@ -5,12 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram import (
+    Bot,
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+)
 from telegram.error import (
     BadRequest,
     Conflict,
@@ -46,7 +54,9 @@ async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
 
 
 def keyboard(*data: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(d[:10] or "x", callback_data=d)] for d in data])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(d[:10] or "x", callback_data=d)] for d in data]
+    )
 
 
 @pytest.mark.asyncio
@@ -96,7 +106,9 @@ async def test_send_message_parses_html_into_entities(tg: FakeTelegram, bot: Bot
         ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
     ],
 )
-async def test_malformed_html_is_refused(tg: FakeTelegram, bot: Bot, html: str, detail: str) -> None:
+async def test_malformed_html_is_refused(
+    tg: FakeTelegram, bot: Bot, html: str, detail: str
+) -> None:
     tg.send_text(USER, "hi")
     with pytest.raises(BadRequest, match="Can't parse entities"):
         await bot.send_message(USER, html, parse_mode="HTML")
@@ -125,26 +137,28 @@ async def test_inline_keyboard_limits(tg: FakeTelegram, bot: Bot) -> None:
     tg.send_text(USER, "hi")
     await bot.send_message(USER, "ok", reply_markup=keyboard("a" * 64, "é" * 32))
     for data in ("a" * 65, "é" * 33, ""):
-        with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             await bot.send_message(USER, "no", reply_markup=keyboard(data))
     row = [InlineKeyboardButton(str(i), callback_data=str(i)) for i in range(9)]
-    with pytest.raises(BadRequest, match="(?i)buttons_too_much"):
+    with pytest.raises(BadRequest, match=r"(?i)buttons_too_much"):
         await bot.send_message(USER, "no", reply_markup=InlineKeyboardMarkup([row]))
     bad_url = InlineKeyboardMarkup([[InlineKeyboardButton("x", url="not a url")]])
-    with pytest.raises(BadRequest, match="(?i)button_url_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)button_url_invalid"):
         await bot.send_message(USER, "no", reply_markup=bad_url)
 
 
 @pytest.mark.asyncio
 async def test_edit_message_text(tg: FakeTelegram, bot: Bot) -> None:
     tg.send_text(USER, "hi")
-    sent = await bot.send_message(USER, "<b>menu</b>", parse_mode="HTML", reply_markup=keyboard("a"))
+    sent = await bot.send_message(
+        USER, "<b>menu</b>", parse_mode="HTML", reply_markup=keyboard("a")
+    )
     with pytest.raises(BadRequest, match="Message is not modified: specified new message content"):
         await bot.edit_message_text(
             "<b>menu</b>", USER, sent.message_id, parse_mode="HTML", reply_markup=keyboard("a")
         )
     edited = await bot.edit_message_text("menu", USER, sent.message_id, reply_markup=keyboard("a"))
-    assert isinstance(edited, type(sent)) and edited.edit_date is not None
+    assert isinstance(edited, Message) and edited.edit_date is not None
     await bot.edit_message_text("menu", USER, sent.message_id)  # no markup: keyboard removed
     assert tg.chat(USER)[-1]["reply_markup"] is None
     with pytest.raises(BadRequest, match="Message to edit not found"):
@@ -188,10 +202,11 @@ async def test_long_polling_returns_a_command_as_soon_as_it_arrives(
 
 
 @pytest.mark.asyncio
-async def test_a_second_poller_terminates_the_first(bot: Bot) -> None:
+async def test_a_second_poller_terminates_the_first(tg: FakeTelegram, bot: Bot) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=5))
     await asyncio.sleep(0.3)
-    assert await bot.get_updates(timeout=0) == ()
+    async with Bot(TOKEN, base_url=tg.base_url) as second_instance:
+        assert await second_instance.get_updates(timeout=0) == ()
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):
         await first
 
@@ -218,11 +233,11 @@ async def test_button_press_and_answer(tg: FakeTelegram, bot: Bot) -> None:
     tg.send_text(USER, "hi")
     sent = await bot.send_message(USER, "pick", reply_markup=keyboard("topic:1"))
     pressed = tg.press(USER, sent.message_id, "forged:data", language_code="es")
-    (update,) = await bot.get_updates()
+    update = (await bot.get_updates())[-1]
     query = update.callback_query
     assert query is not None and query.id == pressed["callback_query_id"]
     assert (query.data, query.from_user.language_code) == ("forged:data", "es")
-    assert query.chat_instance and query.message is not None
+    assert query.chat_instance and isinstance(query.message, Message)
     assert query.message.reply_markup == keyboard("topic:1")
     with pytest.raises(BadRequest):
         await bot.answer_callback_query(query.id, text="x" * 201)
@@ -239,16 +254,23 @@ async def test_blocked_user_and_unknown_chat(tg: FakeTelegram, bot: Bot) -> None
     tg.block(USER)
     with pytest.raises(Forbidden, match="bot was blocked by the user"):
         await bot.send_message(USER, "hi")
-    tg.send_text(USER, "/start")  # writing to the bot again unblocks it
-    await bot.send_message(USER, "welcome back", reply_parameters=ReplyParameters(3))
+    start = tg.send_text(USER, "/start")  # writing to the bot again unblocks it
+    reply = ReplyParameters(start["message_id"])
+    answer = await bot.send_message(USER, "welcome back", reply_parameters=reply)
+    assert answer.reply_to_message is not None and answer.reply_to_message.text == "/start"
+    with pytest.raises(BadRequest, match="Message to be replied not found"):
+        await bot.send_message(USER, "x", reply_parameters=ReplyParameters(999))
 
 
 @pytest.mark.asyncio
-async def test_fault_injection(tg: FakeTelegram, bot: Bot) -> None:
+async def test_fault_injection(tg: FakeTelegram, bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without PTB_TIMEDELTA, building RetryAfter emits a PTBDeprecationWarning (an error here).
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
     tg.send_text(USER, "hi")
     tg.fault("sendMessage", 429, retry_after=3)
-    with pytest.raises(RetryAfter, match="Retry in 3"):
+    with pytest.raises(RetryAfter) as raised:
         await bot.send_message(USER, "first")
+    assert raised.value.retry_after == timedelta(seconds=3)
     assert tg.calls("sendMessage")[-1]["status"] == 429
     await bot.send_message(USER, "second")
     tg.fault("sendMessage", 502, chat_id=USER, times=2)
@@ -261,14 +283,17 @@ async def test_fault_injection(tg: FakeTelegram, bot: Bot) -> None:
 
 
 @pytest.mark.asyncio
-async def test_commands_and_descriptions_per_language_and_scope(bot: Bot) -> None:
+async def test_commands_and_descriptions_per_language_and_scope(tg: FakeTelegram, bot: Bot) -> None:
     assert await bot.set_my_commands([("start", "Start")]) is True
     assert await bot.set_my_commands([("start", "Empezar")], language_code="es") is True
-    private = {"type": "all_private_chats"}
-    await bot.do_api_request("setMyCommands", {"commands": [], "scope": private})
+    private = {"commands": [{"command": "help", "description": "Help"}],
+               "scope": {"type": "all_private_chats"}}  # fmt: skip
+    assert tg.request("POST", f"/bot{TOKEN}/setMyCommands", private)["result"] is True  # JSON body
+    scoped = await bot.get_my_commands(scope=BotCommandScopeAllPrivateChats())
+    assert [c.command for c in scoped] == ["help"]
     assert [c.description for c in await bot.get_my_commands()] == ["Start"]
     assert [c.description for c in await bot.get_my_commands(language_code="es")] == ["Empezar"]
-    with pytest.raises(BadRequest, match="(?i)bot_command_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)bot_command_invalid"):
         await bot.set_my_commands([("Start!", "x")])
     assert await bot.delete_my_commands(language_code="es") is True
     assert await bot.get_my_commands(language_code="es") == ()
@@ -318,7 +343,7 @@ async def test_webhook_delivery_with_secret(
     assert await bot.set_webhook(url, secret_token="s3cret_Token-1") is True
     sent = tg.send_text(USER, "/start")
     await _until(lambda: hook.got)
-    (update, secret), = hook.got
+    ((update, secret),) = hook.got
     assert secret == "s3cret_Token-1"
     assert update["update_id"] == sent["update_id"] and update["message"]["text"] == "/start"
     delivery = (await asyncio.to_thread(tg.deliveries))[0]
@@ -348,8 +373,9 @@ async def test_failed_webhook_deliveries_are_retried_then_dropped(
     assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
     await bot.set_webhook("http://127.0.0.1:9/nothing-listens")
     tg.send_text(USER, "again")
-    await _until(lambda: len(tg.deliveries()) == 6)
+    await _until(lambda: len(tg.deliveries()) == 6 and tg.pending_updates() == [])
     assert tg.deliveries()[-1]["status"] is None
+    assert tg.deliveries()[-1]["error"].startswith("Connection failed")
     assert await bot.delete_webhook() is True
     tg.send_text(USER, "polling again")
     assert [u.message.text for u in await bot.get_updates() if u.message] == ["polling again"]

@@ -35,10 +35,12 @@ async def test_our_application_forgets_every_id(small: Bundle) -> None:
     app = build_application(config, BundleHolder(config, small), request=request)
     async with app:
         for uid in range(1, 50):
-            await app.process_update(to_update(message_update(uid, 10_000 + uid, "/start"),
-                                               app.bot))
-            await app.process_update(to_update(callback_update(uid + 100, 10_000 + uid,
-                                                               "1:es:t:at-home"), app.bot))
+            await app.process_update(
+                to_update(message_update(uid, 10_000 + uid, "/start"), app.bot)
+            )
+            await app.process_update(
+                to_update(callback_update(uid + 100, 10_000 + uid, "1:es:t:at-home"), app.bot)
+            )
         for name in PERSISTENCE_ID_SETS:
             assert hasattr(app, name), f"PTB no longer has {name}: revisit ForgetfulApplication"
             assert getattr(app, name) == set(), name

@@ -13,13 +13,37 @@ from bot.i18n import long_date, negotiate
 OFFERED = ["en", "es", "zh-hans", "vi", "tl", "ar", "ht", "fr", "pt-br", "ko", "ru", "uk"]
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("es", "es"), ("es-419", "es"), ("es-MX", "es"), ("pt-br", "pt-br"), ("pt", "pt-br"),
-    ("pt-pt", "pt-br"), ("zh-hans", "zh-hans"), ("zh-tw", "zh-hans"), ("zh-hant", "zh-hans"),
-    ("zh", "zh-hans"), ("tl", "tl"), ("fil", "tl"), ("ar-eg", "ar"), ("fr-ca", "fr"),
-    ("uk", "uk"), ("ru", "ru"), ("ko", "ko"), ("vi", "vi"), ("ht", "ht"), ("en-gb", "en"),
-    ("", "en"), (None, "en"), ("mam", "en"), ("xx-yy", "en"), ("!!", "en"), ("he", "en"),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("es", "es"),
+        ("es-419", "es"),
+        ("es-MX", "es"),
+        ("pt-br", "pt-br"),
+        ("pt", "pt-br"),
+        ("pt-pt", "pt-br"),
+        ("zh-hans", "zh-hans"),
+        ("zh-tw", "zh-hans"),
+        ("zh-hant", "zh-hans"),
+        ("zh", "zh-hans"),
+        ("tl", "tl"),
+        ("fil", "tl"),
+        ("ar-eg", "ar"),
+        ("fr-ca", "fr"),
+        ("uk", "uk"),
+        ("ru", "ru"),
+        ("ko", "ko"),
+        ("vi", "vi"),
+        ("ht", "ht"),
+        ("en-gb", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("mam", "en"),
+        ("xx-yy", "en"),
+        ("!!", "en"),
+        ("he", "en"),
+    ],
+)
 def test_negotiation_table(code: str | None, expected: str) -> None:
     assert negotiate(code, OFFERED) == expected
 

@@ -35,8 +35,11 @@ def test_invalid_phone_number(content_copy: Path) -> None:
 
 
 def test_non_https_source(content_copy: Path) -> None:
-    replace(content_copy / "topics" / "at-home.yaml", '"https://www.kpbs.org/news"',
-            '"http://www.kpbs.org/news"')
+    replace(
+        content_copy / "topics" / "at-home.yaml",
+        '"https://www.kpbs.org/news"',
+        '"http://www.kpbs.org/news"',
+    )
     found = problems(content_copy)
     assert any("at-home.yaml:16:" in p and "https" in p for p in found), found
 
@@ -48,8 +51,11 @@ def test_unknown_related_topic(content_copy: Path) -> None:
 
 
 def test_broken_markup_points_at_the_line(content_copy: Path) -> None:
-    replace(content_copy / "topics" / "at-home.yaml", "- Ask for a warrant signed by a _judge_.",
-            "- Ask for a warrant signed by a **judge.")
+    replace(
+        content_copy / "topics" / "at-home.yaml",
+        "- Ask for a warrant signed by a _judge_.",
+        "- Ask for a warrant signed by a **judge.",
+    )
     found = problems(content_copy)
     assert any("at-home.yaml:8:" in p and "'**' opened but not closed" in p for p in found), found
 
@@ -65,8 +71,9 @@ def test_stale_translation_is_a_warning(content_copy: Path) -> None:
 def test_missing_translation_is_a_warning(content_copy: Path) -> None:
     (content_copy / "translations" / "es" / "topics" / "privacy.yaml").unlink()
     found = problems(content_copy)
-    assert any("topic 'privacy' is not translated into es" in p and "warning" in p
-               for p in found), found
+    assert any(
+        "topic 'privacy' is not translated into es" in p and "warning" in p for p in found
+    ), found
 
 
 def test_review_due_is_a_warning_then_an_error(content_copy: Path) -> None:
@@ -90,7 +97,7 @@ def test_ice_tip_line_is_refused(content_copy: Path) -> None:
 
 
 def test_unknown_field_and_bad_date(content_copy: Path) -> None:
-    replace(content_copy / "topics" / "privacy.yaml", 'summary:', 'sumary:')
+    replace(content_copy / "topics" / "privacy.yaml", "summary:", "sumary:")
     replace(content_copy / "topics" / "privacy.yaml", '"2026-11-28"', '"28/11/2026"')
     found = problems(content_copy)
     assert any("privacy.yaml:4:" in p and "sumary: is not a known field" in p for p in found)
@@ -108,7 +115,11 @@ def test_check_command_reports_file_and_line(content_copy: Path) -> None:
     replace(content_copy / "hotlines.yaml", '"+18554357693"', '"+1 855 435"')
     result = subprocess.run(
         [sys.executable, "-m", "bot", "check", "--content", str(content_copy)],
-        capture_output=True, text=True, cwd=ROOT, check=False)
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert result.returncode == 1
     assert "content/hotlines.yaml:4: error: hotlines.0.number:" in result.stdout
 
@@ -117,8 +128,9 @@ def test_strict_turns_warnings_into_errors(content_copy: Path) -> None:
     (content_copy / "translations" / "es" / "topics" / "privacy.yaml").unlink()
     cmd = [sys.executable, "-m", "bot", "check", "--content", str(content_copy)]
     lenient = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
-    strict = subprocess.run([*cmd, "--strict"], capture_output=True, text=True, cwd=ROOT,
-                            check=False)
+    strict = subprocess.run(
+        [*cmd, "--strict"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert lenient.returncode == 0
     assert strict.returncode == 1
     assert "error: topic 'privacy' is not translated into es" in strict.stdout

@@ -17,8 +17,17 @@ from bot.reply import Reply
 from bot.respond import respond
 
 TODAY = dt.date(2026, 11, 28)
-HOSTILE = ['<script>alert(1)</script>', '</b><a href="javascript:x">', "&amp; &lt;", "<<>>&&",
-           '"quoted" \'single\'', "<tg-spoiler>", "\u202eevil\u202c", "a\u200bb", "🇺🇸👨‍👩‍👧"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '</b><a href="javascript:x">',
+    "&amp; &lt;",
+    "<<>>&&",
+    "\"quoted\" 'single'",
+    "<tg-spoiler>",
+    "\u202eevil\u202c",
+    "a\u200bb",
+    "🇺🇸👨‍👩‍👧",
+]
 TAG = re.compile(r"</?(b|i|a)( href=\"[^\"]*\")?>")
 
 
@@ -58,8 +67,7 @@ def test_one_huge_paragraph_is_cut_below_the_limit() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(min_size=0, max_size=3000), min_size=0, max_size=8),
-       st.booleans())
+@given(st.lists(st.text(min_size=0, max_size=3000), min_size=0, max_size=8), st.booleans())
 def test_split_property(texts: list[str], bullet: bool) -> None:
     blocks = [Block((Span(t, bold=bullet),), bullet=bullet) for t in texts if t]
     chunks = split_blocks(blocks)

@@ -28,8 +28,14 @@ def test_menu_puts_the_door_first(bundle: Bundle) -> None:
     reply = respond(bundle, Action("en", Kind.MENU), TODAY)
     first = buttons(reply)[:6]
     assert first[0][1] == Action("en", Kind.TOPIC, "at-home")
-    assert [a.arg for _, a in first if a] == ["at-home", "in-public", "in-car", "at-work",
-                                              "arrested", "find-detained"]
+    assert [a.arg for _, a in first if a] == [
+        "at-home",
+        "in-public",
+        "in-car",
+        "at-work",
+        "arrested",
+        "find-detained",
+    ]
     kinds = [a.kind for _, a in buttons(reply) if a]
     assert Kind.HOTLINES in kinds and Kind.LANGUAGES in kinds and Kind.ERASE in kinds
 
@@ -63,8 +69,10 @@ def test_stale_and_missing_translations_say_so(content_copy: Path) -> None:
     stale = text(respond(b, Action("es", Kind.TOPIC, "at-home"), TODAY))
     missing = text(respond(b, Action("es", Kind.TOPIC, "privacy"), TODAY))
     en = b.strings("es")
-    assert en("⚠️ The English text changed after this translation was made. "
-              "It may be out of date.") in stale
+    assert (
+        en("⚠️ The English text changed after this translation was made. It may be out of date.")
+        in stale
+    )
     assert en("⚠️ Not yet translated into your language. Showing English.") in missing
     assert "This bot keeps nothing about you." in missing
 
@@ -96,8 +104,9 @@ def test_state_lines_and_unverified_lines(small: Bundle) -> None:
 
 
 def test_shipped_hotlines_have_no_enforcement_lines(bundle: Bundle) -> None:
-    every = "".join(text(respond(bundle, Action("en", Kind.REGION, c), TODAY))
-                    for c in bundle.library.regions)
+    every = "".join(
+        text(respond(bundle, Action("en", Kind.REGION, c), TODAY)) for c in bundle.library.regions
+    )
     assert "866-347-2423" not in every and "855-448-6903" not in every
     assert "ICIRR" in text(respond(bundle, Action("en", Kind.REGION, "IL"), TODAY))
 
@@ -128,14 +137,18 @@ def _follow(b: Bundle, lang: str, topic: str, choice: int) -> str:
     return action.arg
 
 
-@pytest.mark.parametrize(("path", "result", "phrase"), [
-    ((0, 0), "warrant-judge", "judge"),
-    ((0, 1), "warrant-ice", "I-205"),
-    ((1,), "warrant-ice", "I-200"),
-    ((2,), "warrant-unsure", "door"),
-])
-def test_warrant_check_branches(bundle: Bundle, path: tuple[int, ...], result: str,
-                                phrase: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "result", "phrase"),
+    [
+        ((0, 0), "warrant-judge", "judge"),
+        ((0, 1), "warrant-ice", "I-205"),
+        ((1,), "warrant-ice", "I-200"),
+        ((2,), "warrant-unsure", "door"),
+    ],
+)
+def test_warrant_check_branches(
+    bundle: Bundle, path: tuple[int, ...], result: str, phrase: str
+) -> None:
     topic = "warrant-check"
     for choice in path:
         topic = _follow(bundle, "en", topic, choice)

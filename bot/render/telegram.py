@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -15,6 +16,22 @@ from bot.reply import Reply
 MAX_TEXT = 4096  # Telegram counts the text after entity parsing; we count UTF-16 units
 MAX_BUTTONS = 100
 MAX_PER_ROW = 8
+
+
+class WireKeyboard(InlineKeyboardMarkup):
+    """An inline keyboard that serializes once: rendered pages are reused for every person."""
+
+    __slots__ = ("_wire",)
+
+    def __init__(self, rows: Sequence[Sequence[InlineKeyboardButton]]) -> None:
+        super().__init__(rows)
+        with self._unfrozen():
+            self._wire = super().to_dict()
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        """The cached wire form (a copy, so callers cannot alter the cache)."""
+        return {"inline_keyboard": [[dict(b) for b in row]
+                                    for row in self._wire["inline_keyboard"]]}
 
 
 @dataclass(frozen=True)
@@ -99,8 +116,11 @@ def _cut(text: str, limit: int) -> list[str]:
     return parts
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The Reply's buttons as an inline keyboard, kept within Telegram's limits."""
+def keyboard(reply: Reply, reused: bool = False) -> InlineKeyboardMarkup | None:
+    """The Reply's buttons as an inline keyboard, kept within Telegram's limits.
+
+    ``reused`` pre-serializes it, worth it only for answers sent many times.
+    """
     rows: list[list[InlineKeyboardButton]] = []
     count = 0
     for row in reply.keyboard:
@@ -118,12 +138,14 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             count += 1
         if out:
             rows.append(out)
-    return InlineKeyboardMarkup(rows) if rows else None
+    if not rows:
+        return None
+    return WireKeyboard(rows) if reused else InlineKeyboardMarkup(rows)
 
 
-def render(reply: Reply) -> list[Message]:
+def render(reply: Reply, reused: bool = False) -> list[Message]:
     """The messages to send for a Reply; the keyboard goes on the last one."""
     chunks = split_blocks(reply.blocks) or [(html.escape("…"), 1)]
-    markup = keyboard(reply)
+    markup = keyboard(reply, reused)
     last = len(chunks) - 1
     return [Message(h, n, markup if i == last else None) for i, (h, n) in enumerate(chunks)]

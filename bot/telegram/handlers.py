@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -36,10 +36,12 @@ class Handlers:
         return negotiate(user.language_code if user else None, bundle.library.languages,
                          bundle.library.source)
 
-    async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply,
-                    **kw: object) -> None:
-        await send_reply(context.bot, chat_id, reply, erase_range=self.config.erase_range,
-                         ephemeral_seconds=self.config.ephemeral_seconds, **kw)  # type: ignore[arg-type]
+    async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, action: Action,
+                    edit: Message | None = None) -> None:
+        reply, rendered = self.holder.answer(action, dt.date.today())
+        await send_reply(context.bot, chat_id, reply, edit=edit, rendered=rendered,
+                         erase_range=self.config.erase_range,
+                         ephemeral_seconds=self.config.ephemeral_seconds)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A private text message or command."""
@@ -49,7 +51,7 @@ class Handlers:
         bundle = self.holder.current
         action = from_text(message.text, self._lang(update), bundle.offered,
                            context.bot.username or "")
-        await self._send(context, message.chat_id, respond(bundle, action, dt.date.today()))
+        await self._send(context, message.chat_id, action)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: the Action is in the callback data, nothing else is needed."""
@@ -63,7 +65,6 @@ class Handlers:
             action = Action(self._lang(update), Kind.MENU)
             _ = bundle.strings(action.lang)
             note = _("That button is out of date. Here is the menu.")
-        reply = respond(bundle, action, dt.date.today())
         try:
             await query.answer(note[:200] if note else None)
         except TelegramError as exc:
@@ -73,7 +74,7 @@ class Handlers:
         if chat_id is None:
             return
         editable = message if message is not None and message.is_accessible else None
-        await self._send(context, chat_id, reply, edit=editable)  # type: ignore[arg-type]
+        await self._send(context, chat_id, action, edit=editable)  # type: ignore[arg-type]
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In groups only a command addressed to this bot gets an answer: a link to a private chat."""
@@ -106,7 +107,7 @@ class Handlers:
         note = _("I can only read text messages. Here is the menu.")
         reply = respond(bundle, Action(lang, Kind.MENU), dt.date.today())
         reply = Reply(reply.lang, reply.direction, (plain(note), *reply.blocks), reply.keyboard)
-        await self._send(context, chat.id, reply)
+        await send_reply(context.bot, chat.id, reply)
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the update's type and the exception's class; nothing the person sent."""

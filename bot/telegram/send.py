@@ -8,6 +8,7 @@ import logging
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.render.telegram import Message as Rendered
 from bot.render.telegram import render
 from bot.reply import Reply
 
@@ -16,13 +17,14 @@ DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | None = None,
-                     erase_range: int = 300, ephemeral_seconds: float = 60.0) -> list[int]:
+                     rendered: list[Rendered] | None = None, erase_range: int = 300,
+                     ephemeral_seconds: float = 60.0) -> list[int]:
     """Send ``reply`` to ``chat_id`` (editing ``edit`` when it fits in one message).
 
     Returns the ids of the messages sent. Telegram errors are logged by class only and never
     raised: one person's failure must not stall anyone else.
     """
-    messages = render(reply)
+    messages = rendered if rendered is not None else render(reply)
     sent: list[int] = []
     try:
         if edit is not None and len(messages) == 1 and not reply.erase:

@@ -15,7 +15,7 @@ from .server import FakeBotApi, create_app
 async def serve(host: str, port: int, token: str, username: str) -> None:
     """Serve until SIGTERM or SIGINT; print ``READY <port>`` once listening."""
     app = create_app(FakeBotApi(token, username))
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     print(f"READY {runner.addresses[0][1]}", flush=True)

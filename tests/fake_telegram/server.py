@@ -237,13 +237,14 @@ class FakeBotApi:
         """Serve ``/bot<TOKEN>/<method>``."""
         raw, content_type = await _read_params(request)
         name, handler = self.methods.get(request.match_info["method"].lower(), ("", None))
+        delay = 0.0
         try:
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             if handler is None:
                 raise ApiError(404, "Not Found")
             params = Params(raw)
-            await self._fault(name, params)
+            delay = self._fault(name, params)
             body: JSON = {"ok": True, "result": await handler(params)}
             status = 200
         except ApiError as error:
@@ -255,9 +256,12 @@ class FakeBotApi:
             "method": name or request.match_info["method"], "params": raw, "status": status,
             "description": body.get("description"), "content_type": content_type,
         })  # fmt: skip
+        if delay:
+            await asyncio.sleep(delay)  # done, as Telegram would, but answered after the timeout
         return web.json_response(body, status=status)
 
-    async def _fault(self, method: str, params: Params) -> None:
+    def _fault(self, method: str, params: Params) -> float:
+        """Apply the first matching fault: raise its error, or return a delay for "timeout"."""
         for fault in self.faults:
             if fault.method != method.lower():
                 continue
@@ -267,9 +271,9 @@ class FakeBotApi:
             if fault.times <= 0:
                 self.faults.remove(fault)
             if fault.status == "timeout":
-                await asyncio.sleep(fault.delay)  # then answer normally, as Telegram would
-                return
+                return fault.delay
             raise ApiError(int(fault.status), fault.description, fault.retry_after)
+        return 0.0
 
     # --- updates and webhooks ----------------------------------------------------------------
 
@@ -366,8 +370,9 @@ class FakeBotApi:
                     break
                 self.webhook_error = (int(time.time()), error)
                 if self.webhook is not hook:
-                    return
-                await asyncio.sleep(WEBHOOK_RETRY_DELAY)
+                    return  # re-sent to the new webhook, if any
+                if attempt < WEBHOOK_ATTEMPTS:
+                    await asyncio.sleep(WEBHOOK_RETRY_DELAY)
         if update in self.updates:
             self.updates.remove(update)
 
@@ -607,7 +612,11 @@ async def _read_params(request: web.Request) -> tuple[JSON, str]:
 
 
 def create_app(api: FakeBotApi) -> web.Application:
-    """The aiohttp application serving the Bot API and the control API."""
+    """The aiohttp application serving the Bot API and the control API.
+
+    Serve it with ``handler_cancellation=True`` so that a long poll the client abandoned ends
+    (unrecorded) instead of answering nobody with a 409 later.
+    """
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         api.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT))

@@ -1,0 +1,107 @@
+"""Support for end-to-end tests: the real bot process against the fake Bot API server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.config import ROOT
+from tests.fake_telegram.client import FakeTelegram
+
+TOKEN = "987654321:AAE2eTestTokenDoNotLog_0123456789abc"
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class BotProcess:
+    """``python -m bot run`` (polling or webhook) with its log captured to a file."""
+
+    def __init__(self, tg: FakeTelegram, log: Path, *, webhook: bool = False,
+                 extra_env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.secret = "e2e-secret_" + "x" * 20
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+        env.update({
+            "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": tg.url, "LOG_LEVEL": "DEBUG",
+            "PORT": str(self.port), "WEBHOOK_SECRET": self.secret, "EPHEMERAL_SECONDS": "1",
+            "WEBHOOK_URL": f"http://127.0.0.1:{self.port}/telegram", "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        })
+        self.env = env
+        self.log = log
+        args = [sys.executable, "-m", "bot", "run"] + (["--webhook"] if webhook else [])
+        if webhook:
+            subprocess.run([sys.executable, "-m", "bot", "set-webhook"], cwd=ROOT, env=env,
+                           check=True, capture_output=True, timeout=60)
+        self.handle = log.open("ab")
+        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.handle,
+                                     stderr=subprocess.STDOUT)
+
+    def wait_ready(self, tg: FakeTelegram, webhook: bool = False) -> None:
+        """Until the bot polls (or its webhook answers health checks)."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.log.read_text(errors="replace")
+            if webhook:
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                        return
+                except OSError:
+                    pass
+            elif tg.calls("getUpdates"):
+                return
+            time.sleep(0.1)
+        raise AssertionError("bot did not start:\n" + self.log.read_text(errors="replace"))
+
+    def stop(self) -> None:
+        """SIGTERM and wait."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.handle.close()
+
+
+def last_text(tg: FakeTelegram, chat_id: int) -> str:
+    """Text of the bot's newest message in the chat."""
+    messages = tg.bot_messages(chat_id)
+    return str(messages[-1]["text"]) if messages else ""
+
+
+def wait_text(tg: FakeTelegram, chat_id: int, needle: str, timeout: float = 15) -> dict[str, Any]:
+    """Wait for a bot message (new or edited) containing ``needle``; return it."""
+    def find() -> dict[str, Any] | None:
+        for m in reversed(tg.bot_messages(chat_id)):
+            if needle in (m.get("text") or ""):
+                return m
+        return None
+    return tg.wait_for(find, timeout, chat_id=chat_id, what=f"a bot message with {needle!r}")
+
+
+def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, callback_data or url) of a message's inline keyboard."""
+    markup = message.get("reply_markup") or {}
+    return [(b["text"], b.get("callback_data") or b.get("url", ""))
+            for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def data_for(message: dict[str, Any], needle: str) -> str:
+    """The callback data of the button whose data contains ``needle``."""
+    for _, data in buttons(message):
+        if needle in data:
+            return data
+    raise AssertionError(f"no button with {needle!r} in {buttons(message)}")
