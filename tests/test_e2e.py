@@ -121,3 +121,183 @@ def test_restart_between_two_taps(tg: FakeTelegram, polling: BotProcess, logs: P
     polling.proc = BotProcess(tg, logs).proc  # keep the module's bot running for later tests
     polling.handle = logs.open("ab")
     polling.wait_ready(tg)
+
+
+def test_search_finds_the_door_page_in_spanish_despite_typos(
+        tg: FakeTelegram, polling: BotProcess, bundle: Bundle) -> None:
+    chat = 1600
+    tg.send_text(chat, "polisia en mi puerta", language_code="en")
+    answer = wait_text(tg, chat, bundle.strings("es")("Is it one of these?"))
+    datas = [d for _, d in buttons(answer)]
+    assert "1:es:t:at-home" in datas[:3]
+
+
+def test_arabic_query_answers_in_arabic(tg: FakeTelegram, polling: BotProcess,
+                                        bundle: Bundle) -> None:
+    chat = 1601
+    tg.send_text(chat, "الشرطة عند الباب", language_code="en")
+    answer = wait_text(tg, chat, bundle.strings("ar")("Is it one of these?"))
+    assert all(d.startswith("1:ar:") for _, d in buttons(answer))
+
+
+def test_greeting_opens_the_menu_in_its_language(tg: FakeTelegram, polling: BotProcess,
+                                                  bundle: Bundle) -> None:
+    tg.send_text(1602, "Hola!", language_code="en")
+    wait_text(tg, 1602, menu_title(bundle, "es"))
+
+
+def test_illinois_user_finds_the_state_line(tg: FakeTelegram, polling: BotProcess) -> None:
+    chat = 1700
+    tg.send_text(chat, "Illinois", language_code="en")
+    wait_text(tg, chat, "+1 855-435-7693")
+    tg.send_text(chat, "/hotlines", language_code="en")
+    national = wait_text(tg, chat, "National hotlines")
+    tg.press(chat, national["message_id"], data_for(national, ":s:0"))
+    picker = wait_text(tg, chat, "Choose your state or territory (1 of 3)")
+    tg.press(chat, picker["message_id"], data_for(picker, ":r:IL"))
+    wait_text(tg, chat, "Hotlines for Illinois")
+    assert "ICIRR" in last_text(tg, chat)
+
+
+def test_officer_card_holds_english_and_the_users_language(
+        tg: FakeTelegram, polling: BotProcess, bundle: Bundle) -> None:
+    chat = 1800
+    tg.send_text(chat, "/officer", language_code="es")
+    card = wait_text(tg, chat, "I will remain silent.")
+    page = bundle.library.page("es", "show-officer")
+    assert page is not None and page.officer
+    assert page.officer[0].text in card["text"]
+    assert card["text"].index("I will remain silent.") < card["text"].index(page.officer[0].text)
+
+
+def test_warrant_flow_ends_in_the_right_advice(tg: FakeTelegram, polling: BotProcess,
+                                               bundle: Bundle) -> None:
+    chat = 1900
+    for choices, result in (((0, 0), "warrant-judge"), ((0, 1), "warrant-ice"),
+                            ((1,), "warrant-ice"), ((2,), "warrant-unsure")):
+        tg.send_text(chat, "/warrant", language_code="en")
+        step = wait_text(tg, chat, "Look at the top of the paper")
+        topic = "warrant-check"
+        for choice in choices:
+            page = bundle.library.page("en", topic)
+            assert page is not None
+            topic = page.choices[choice][1]
+            tg.press(chat, step["message_id"], f"1:en:t:{topic}")
+            title = bundle.library.page("en", topic)
+            assert title is not None
+            step = wait_text(tg, chat, title.title + "\n")
+        assert topic == result
+
+
+def test_erase_deletes_the_users_earlier_messages(tg: FakeTelegram, polling: BotProcess) -> None:
+    chat = 2000
+    sent = [tg.send_text(chat, f"/start")["message_id"] for _ in range(3)]
+    tg.wait_for_bot_messages(chat, 3)
+    erase = tg.send_text(chat, "/erase")["message_id"]
+    tg.wait_for(lambda: [c for c in tg.calls("deleteMessages")
+                         if int(c["params"]["chat_id"]) == chat], what="deleteMessages")
+    deleted: set[int] = set()
+    for call in tg.calls("deleteMessages"):
+        if int(call["params"]["chat_id"]) == chat:
+            ids = call["params"]["message_ids"]
+            deleted |= set(json.loads(ids) if isinstance(ids, str) else ids)
+    assert set(sent) | {erase} <= deleted
+    assert all(len(json.loads(c["params"]["message_ids"]) if isinstance(
+        c["params"]["message_ids"], str) else c["params"]["message_ids"]) <= 100
+        for c in tg.calls("deleteMessages"))
+    remaining = tg.chat(chat)
+    assert [m for m in remaining if not m["from_bot"]] == []
+    note = remaining[-1]["text"]
+    assert "48 hours" in note
+    tg.wait_for(lambda: tg.chat(chat) == [], timeout=10, what="the note disappears")
+
+
+def test_groups_get_a_pointer_to_a_private_chat(tg: FakeTelegram, polling: BotProcess) -> None:
+    group = -5000
+    tg.send(77, chat_id=group, chat_type="group", text="/start@kyr_test_bot", language_code="es")
+    pointer = tg.wait_for(lambda: tg.bot_messages(group), what="group pointer")[-1]
+    [(_, url)] = buttons(pointer)
+    assert url == "https://t.me/kyr_test_bot?start=es"
+    tg.send(77, chat_id=group, chat_type="group", text="where is the door page?")
+    tg.send(77, chat_id=group, chat_type="group", text="/start@other_bot")
+    time.sleep(1.5)
+    assert len(tg.bot_messages(group)) == 1
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "location", "contact"])
+def test_media_gets_a_note_and_the_menu(tg: FakeTelegram, polling: BotProcess, kind: str) -> None:
+    chat = 2100 + len(kind)
+    tg.send(chat, kind=kind, language_code="en")
+    note = wait_text(tg, chat, "I can only read text messages")
+    assert "Know your rights" in note["text"]
+
+
+def test_one_users_failures_do_not_stall_others(tg: FakeTelegram, polling: BotProcess) -> None:
+    tg.block(2200)
+    tg.send_text(2200, "/start")
+    tg.fault("sendMessage", 429, retry_after=1, chat_id=2201, times=1)
+    tg.send_text(2201, "/start")
+    tg.fault("sendMessage", 502, chat_id=2202, times=3)
+    tg.send_text(2202, "/start")
+    tg.send_text(2203, "/start")
+    wait_text(tg, 2203, "Know your rights")
+    wait_text(tg, 2201, "Know your rights")  # retried after retry_after
+    tg.send_text(2204, "/start")
+    wait_text(tg, 2204, "Know your rights")
+    assert polling.proc.poll() is None
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as err:
+        err.close()
+        return int(err.code)
+
+
+def test_webhook_mode(tg: FakeTelegram, polling: BotProcess, logs: Path, bundle: Bundle) -> None:
+    polling.stop()
+    hook = BotProcess(tg, logs, webhook=True)
+    try:
+        hook.wait_ready(tg, webhook=True)
+        url = f"http://127.0.0.1:{hook.port}/telegram"
+        body = json.dumps({"update_id": 1}).encode()
+        assert post(url, body, {}) == 403
+        assert post(url, body, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}) == 403
+        big = b"{" + b" " * (2 << 20) + b"}"
+        assert post(url, big, {"X-Telegram-Bot-Api-Secret-Token": hook.secret}) == 413
+        with urllib.request.urlopen(f"http://127.0.0.1:{hook.port}/healthz", timeout=5) as r:  # noqa: S310
+            assert r.status == 200
+        chat = 2300
+        tg.send_text(chat, "/start", language_code="es")
+        menu = wait_text(tg, chat, menu_title(bundle, "es"))
+        tg.press(chat, menu["message_id"], "1:es:t:at-home")
+        door = bundle.library.page("es", "at-home")
+        assert door is not None
+        wait_text(tg, chat, door.title + "\n")
+        assert any(d.get("secret_token") == hook.secret for d in tg.deliveries())
+    finally:
+        hook.stop()
+        tg.request("POST", "/bot" + TOKEN + "/deleteWebhook", {})
+
+
+def test_logs_carry_no_user_data_and_no_token(tg: FakeTelegram, logs: Path) -> None:
+    """Runs last in this module: everything above was logged at DEBUG into ``logs``."""
+    bot = BotProcess(tg, logs)
+    try:
+        bot.wait_ready(tg)
+        marker_id = 777_000_111
+        tg.send_text(marker_id, "MARKERTEXT-q9 where is my door", language_code="en",
+                     first_name="MARKERFIRST", last_name="MARKERLAST", username="MARKERUSER")
+        wait_text(tg, marker_id, "Know your rights")
+        tg.send(marker_id, kind="location", language_code="en", first_name="MARKERFIRST")
+        wait_text(tg, marker_id, "I can only read text messages")
+    finally:
+        bot.stop()
+    text = logs.read_text(errors="replace")
+    assert text, "the bot wrote no log at all"
+    for marker in ("MARKERTEXT", "MARKERFIRST", "MARKERLAST", "MARKERUSER", str(marker_id),
+                   TOKEN, TOKEN.split(":")[1], "polisia", "1000", "Ana"):
+        assert marker not in text, f"{marker!r} leaked into the log"

@@ -31,6 +31,7 @@ from telegram.error import (
 )
 
 from tests.fake_telegram.client import FakeTelegram
+from tests.fake_telegram.markup import parse_html
 
 TOKEN = "123456:TEST-token_abc"
 USER = 4242
@@ -185,6 +186,7 @@ async def test_long_polling_returns_a_command_as_soon_as_it_arrives(
     poll = asyncio.create_task(bot.get_updates(timeout=8))
     await asyncio.sleep(0.3)
     assert not poll.done()
+    assert tg.calls("getUpdates")[-1]["status"] is None  # recorded while in flight
     started = asyncio.get_running_loop().time()
     sent = await asyncio.to_thread(tg.send_text, USER, "/start@kyr_test_bot go", "pt-br")
     updates = await asyncio.wait_for(poll, 5)
@@ -226,6 +228,17 @@ async def test_user_side_updates_parse_in_ptb(tg: FakeTelegram, bot: Bot) -> Non
     assert updates[3].edited_message.text == "hello again"
     assert updates[4].channel_post is not None and updates[4].channel_post.chat.type == "channel"
     assert updates[5].api_kwargs == {"no_such_update": {"x": 1}}
+
+
+@pytest.mark.asyncio
+async def test_allowed_updates_filter_what_polling_gets(tg: FakeTelegram, bot: Bot) -> None:
+    tg.send_text(USER, "hi")
+    sent = await bot.send_message(USER, "pick", reply_markup=keyboard("a"))
+    tg.press(USER, sent.message_id, "a")
+    tg.send(USER, chat_id=-100, chat_type="group", text="/help@kyr_test_bot")
+    updates = await bot.get_updates(allowed_updates=["message"])
+    assert [u.message.text for u in updates if u.message] == ["hi", "/help@kyr_test_bot"]
+    assert len(updates) == 2 and tg.pending_updates()[0]["message"]["text"] == "hi"
 
 
 @pytest.mark.asyncio
@@ -277,9 +290,10 @@ async def test_fault_injection(tg: FakeTelegram, bot: Bot, monkeypatch: pytest.M
     for _ in range(2):
         with pytest.raises(NetworkError, match="Bad Gateway"):
             await bot.send_message(USER, "x")
-    tg.fault("getMe", "timeout", delay=1.0)
+    tg.fault("sendMessage", "timeout", delay=1.0)
     with pytest.raises(TimedOut):
-        await bot.get_me(read_timeout=0.3)
+        await bot.send_message(USER, "slow", read_timeout=0.3)
+    assert tg.chat(USER)[-1]["text"] == "slow"  # Telegram still sent it
 
 
 @pytest.mark.asyncio
@@ -379,3 +393,22 @@ async def test_failed_webhook_deliveries_are_retried_then_dropped(
     assert await bot.delete_webhook() is True
     tg.send_text(USER, "polling again")
     assert [u.message.text for u in await bot.get_updates() if u.message] == ["polling again"]
+
+
+@pytest.mark.parametrize(
+    ("html", "text", "entities"),
+    [
+        ("🏟 🏟<i>🏟 &gt;<b a=b>&lt🏟</b></i>", "🏟 🏟🏟 ><🏟", [("italic", 5, 7), ("bold", 9, 3)]),
+        ("&lt;&gt;&amp;&quot;&laquo;&#128512;", '<>&"&laquo;😀', []),
+        ('<pre><code class="language-py">x</code></pre>', "x", [("pre", 0, 1)]),
+        ("<a>telegram.org</a> <tg-spoiler>s</tg-spoiler>", "telegram.org s",
+         [("text_link", 0, 12), ("spoiler", 13, 1)]),
+        ("<blockquote expandable>q</blockquote>", "q", [("expandable_blockquote", 0, 1)]),
+    ],
+)  # fmt: skip
+def test_html_parser_follows_tdlib(
+    html: str, text: str, entities: list[tuple[str, int, int]]
+) -> None:
+    parsed_text, parsed = parse_html(html)
+    assert parsed_text == text
+    assert [(e["type"], e["offset"], e["length"]) for e in parsed] == entities

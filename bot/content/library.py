@@ -124,10 +124,11 @@ def build_page(
     src = tr if tr is not None else topic
     labels = tuple(tr.choices) if tr is not None and len(tr.choices) == len(topic.choices) else tuple(
         c.label for c in topic.choices)
+    state, by, on = topic.review.state, topic.review.by, topic.review.reviewed
     if tr is not None:
-        state, by, on = tr.review.state, tr.review.by, tr.review.reviewed
-    else:
-        state, by, on = topic.review.state, topic.review.by, topic.review.reviewed
+        state = tr.review.state
+        if state != "machine":  # a machine draft shows the English review and a notice instead
+            by, on = tr.review.by, tr.review.reviewed
     return Page(
         id=topic.id,
         lang=lang,

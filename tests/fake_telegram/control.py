@@ -213,10 +213,10 @@ def routes(api: FakeBotApi) -> list[web.RouteDef]:
         return web.json_response({"ok": True})
 
     async def deliveries(request: web.Request) -> web.Response:
-        return web.json_response(api.deliveries)
+        return web.json_response(api.updates.deliveries)
 
     async def updates(request: web.Request) -> web.Response:
-        return web.json_response(api.updates)
+        return web.json_response(api.updates.pending)
 
     return [
         web.post("/_test/message", message),

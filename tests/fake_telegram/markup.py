@@ -297,6 +297,7 @@ def parse_html(source: str) -> tuple[str, list[JSON]]:
     for entity in entities:
         if entity["type"] == "code":
             entity.pop("language", None)
+    entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return text, entities
 
 

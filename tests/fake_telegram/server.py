@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from .control import Fault, routes
@@ -34,40 +33,20 @@ from .markup import (
     parse_html,
     utf16_len,
 )
+from .updates import Updates
 
 log = logging.getLogger(__name__)
 
-UPDATE_TYPES = frozenset({
-    "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
-    "business_message", "edited_business_message", "deleted_business_messages",
-    "message_reaction", "message_reaction_count", "inline_query", "chosen_inline_result",
-    "callback_query", "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll",
-    "poll_answer", "my_chat_member", "chat_member", "chat_join_request", "chat_boost",
-    "removed_chat_boost",
-})  # fmt: skip
-DEFAULT_UPDATES = UPDATE_TYPES - {"chat_member", "message_reaction", "message_reaction_count"}
 SCOPES = frozenset({
     "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
     "chat_administrators", "chat_member",
 })  # fmt: skip
-WEBHOOK_ATTEMPTS = 3
-WEBHOOK_RETRY_DELAY = 0.2
-WEBHOOK_TIMEOUT = 10.0
-CONFLICT_POLL = (
-    "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
-    "is running"
-)
-CONFLICT_WEBHOOK = (
-    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
-    "delete the webhook first"
-)
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
 )
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 _INTEGER = re.compile(r"-?\d+")
-_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Params:
@@ -150,10 +129,7 @@ class FakeBotApi:
         self.bot_sender: JSON = {
             k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")
         }
-        self._next_update_id = 100_000_001  # never reset: a running poller keeps its offset
-        self._changed = asyncio.Event()
-        self._poller = 0
-        self.session: aiohttp.ClientSession | None = None
+        self.updates = Updates()
         self.methods: dict[str, tuple[str, Callable[[Params], Awaitable[Any]]]] = {
             name.lower(): (name, handler) for name, handler in self._method_table().items()
         }
@@ -164,31 +140,17 @@ class FakeBotApi:
     def reset(self) -> None:
         """Forget everything except the update_id sequence."""
         self.chats: dict[int, Chat] = {}
-        self.updates: list[JSON] = []
         self.calls: list[JSON] = []
         self.faults: list[Fault] = []
-        self.deliveries: list[JSON] = []
         self.queries: dict[str, JSON] = {}
         self.blocked: set[int] = set()
-        self.webhook: JSON | None = None
-        self.webhook_error: tuple[int, str] | None = None
-        self.allowed_updates: list[str] | None = None
         self.commands: dict[tuple[str, str], list[JSON]] = {}
         self.descriptions: dict[str, dict[str, str]] = {"description": {}, "short_description": {}}
-        self.wake()
-
-    def wake(self) -> None:
-        """Wake long polls and the webhook sender."""
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self.updates.reset()
 
     def enqueue(self, update: JSON) -> int:
         """Queue an update and return its update_id."""
-        update_id = self._next_update_id
-        self._next_update_id += 1
-        self.updates.append({"update_id": update_id, **update})
-        self.wake()
-        return update_id
+        return self.updates.enqueue(update)
 
     def chat(self, chat_id: Any) -> Chat:
         """The chat a method names, or 400 ``chat not found``."""
@@ -227,16 +189,17 @@ class FakeBotApi:
         chat.messages[chat.last_id] = Stored(message, from_bot=sender is self.bot_sender)
         return copy.deepcopy(message)
 
-    def _allowed(self, update: JSON, allowed: list[str] | None) -> bool:
-        kind = next((key for key in update if key != "update_id"), "")
-        return kind not in UPDATE_TYPES or kind in (allowed or DEFAULT_UPDATES)
-
     # --- HTTP --------------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.Response:
-        """Serve ``/bot<TOKEN>/<method>``."""
+        """Serve ``/bot<TOKEN>/<method>``; the call is recorded while in flight (status None)."""
         raw, content_type = await _read_params(request)
         name, handler = self.methods.get(request.match_info["method"].lower(), ("", None))
+        call: JSON = {
+            "method": name or request.match_info["method"], "params": raw, "status": None,
+            "description": None, "content_type": content_type,
+        }  # fmt: skip
+        self.calls.append(call)
         delay = 0.0
         try:
             if request.match_info["token"] != self.token:
@@ -246,16 +209,17 @@ class FakeBotApi:
             params = Params(raw)
             delay = self._fault(name, params)
             body: JSON = {"ok": True, "result": await handler(params)}
-            status = 200
         except ApiError as error:
-            body, status = error.payload(), error.code
+            body = error.payload()
+        except asyncio.CancelledError:  # the client went away (an abandoned long poll)
+            with contextlib.suppress(ValueError):
+                self.calls.remove(call)
+            raise
         except Exception as error:  # a bug in the fake: answer, record and log it
             log.exception("fake Bot API failed in %s", name)
-            body, status = ApiError(500, f"Internal Server Error: {error!r}").payload(), 500
-        self.calls.append({
-            "method": name or request.match_info["method"], "params": raw, "status": status,
-            "description": body.get("description"), "content_type": content_type,
-        })  # fmt: skip
+            body = ApiError(500, f"Internal Server Error: {error!r}").payload()
+        status = int(body.get("error_code", 200))
+        call.update(status=status, description=body.get("description"))
         if delay:
             await asyncio.sleep(delay)  # done, as Telegram would, but answered after the timeout
         return web.json_response(body, status=status)
@@ -274,123 +238,6 @@ class FakeBotApi:
                 return fault.delay
             raise ApiError(int(fault.status), fault.description, fault.retry_after)
         return 0.0
-
-    # --- updates and webhooks ----------------------------------------------------------------
-
-    async def get_updates(self, p: Params) -> list[JSON]:
-        if self.webhook is not None:
-            raise ApiError(409, CONFLICT_WEBHOOK)
-        offset = p.integer("offset", 0) or 0
-        limit = min(max(p.integer("limit", 100) or 100, 1), 100)
-        timeout = min(max(p.integer("timeout", 0) or 0, 0), 50)
-        allowed = p.json("allowed_updates")
-        if isinstance(allowed, list):
-            self.allowed_updates = allowed
-        if offset < 0:
-            self.updates = self.updates[offset:]
-        else:
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]
-        self._poller += 1
-        me = self._poller
-        self.wake()  # an older getUpdates still waiting ends with 409
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            self.updates = [u for u in self.updates if self._allowed(u, self.allowed_updates)]
-            remaining = deadline - asyncio.get_running_loop().time()
-            if self.updates or remaining <= 0:
-                return copy.deepcopy(self.updates[:limit])
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            if me != self._poller:
-                raise ApiError(409, CONFLICT_POLL)
-            if self.webhook is not None:
-                raise ApiError(409, CONFLICT_WEBHOOK)
-
-    async def set_webhook(self, p: Params) -> bool:
-        url = p.text("url", "") or ""
-        if not url:
-            return await self.delete_webhook(p)
-        if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", url):
-            raise bad_request("bad webhook: invalid webhook URL specified")
-        secret = p.text("secret_token")
-        if secret is not None and not _SECRET.fullmatch(secret):
-            raise bad_request("secret token contains unallowed characters")
-        if p.flag("drop_pending_updates"):
-            self.updates.clear()
-        allowed = p.json("allowed_updates")
-        self.webhook = {
-            "url": url, "secret_token": secret,
-            "allowed_updates": allowed if isinstance(allowed, list) else self.allowed_updates,
-            "max_connections": p.integer("max_connections", 40),
-        }  # fmt: skip
-        self.webhook_error = None
-        self.wake()
-        return True
-
-    async def delete_webhook(self, p: Params) -> bool:
-        if p.flag("drop_pending_updates"):
-            self.updates.clear()
-        self.webhook = None
-        self.wake()
-        return True
-
-    async def get_webhook_info(self, p: Params) -> JSON:
-        info: JSON = {"url": "", "has_custom_certificate": False}
-        info["pending_update_count"] = len(self.updates)
-        if self.webhook is not None:
-            info["url"] = self.webhook["url"]
-            info["max_connections"] = self.webhook["max_connections"]
-            if self.webhook["allowed_updates"]:
-                info["allowed_updates"] = self.webhook["allowed_updates"]
-        if self.webhook_error is not None:
-            info["last_error_date"], info["last_error_message"] = self.webhook_error
-        return info
-
-    async def deliver_forever(self) -> None:
-        """Send queued updates to the webhook, oldest first; never raises."""
-        while True:
-            changed = self._changed
-            try:
-                if self.webhook is not None and self.updates:
-                    await self._deliver(self.webhook, self.updates[0])
-                    continue
-            except Exception:
-                log.exception("webhook delivery failed unexpectedly")
-            await changed.wait()
-
-    async def _deliver(self, hook: JSON, update: JSON) -> None:
-        if self._allowed(update, hook["allowed_updates"]):
-            for attempt in range(1, WEBHOOK_ATTEMPTS + 1):
-                status, error = await self._post(hook, update)
-                self.deliveries.append({
-                    "update_id": update["update_id"], "url": hook["url"], "attempt": attempt,
-                    "status": status, "error": error, "secret_token": hook["secret_token"],
-                })  # fmt: skip
-                if error is None:
-                    break
-                self.webhook_error = (int(time.time()), error)
-                if self.webhook is not hook:
-                    return  # re-sent to the new webhook, if any
-                if attempt < WEBHOOK_ATTEMPTS:
-                    await asyncio.sleep(WEBHOOK_RETRY_DELAY)
-        if update in self.updates:
-            self.updates.remove(update)
-
-    async def _post(self, hook: JSON, update: JSON) -> tuple[int | None, str | None]:
-        assert self.session is not None
-        headers = {"Content-Type": "application/json"}
-        if hook["secret_token"]:
-            headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
-        try:
-            async with self.session.post(
-                hook["url"], data=json.dumps(update), headers=headers
-            ) as r:
-                await r.read()
-                if 200 <= r.status < 300:
-                    return r.status, None
-                return r.status, f"Wrong response from the webhook: {r.status} {r.reason}"
-        except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            return None, f"Connection failed: {error.__class__.__name__}: {error}"
 
     # --- messages ----------------------------------------------------------------------------
 
@@ -578,8 +425,9 @@ class FakeBotApi:
 
     def _method_table(self) -> dict[str, Callable[[Params], Awaitable[Any]]]:
         return {
-            "getMe": self.get_me, "getUpdates": self.get_updates, "setWebhook": self.set_webhook,
-            "deleteWebhook": self.delete_webhook, "getWebhookInfo": self.get_webhook_info,
+            "getMe": self.get_me, "getUpdates": self.updates.get_updates,
+            "setWebhook": self.updates.set_webhook, "deleteWebhook": self.updates.delete_webhook,
+            "getWebhookInfo": self.updates.get_webhook_info,
             "sendMessage": self.send_message, "editMessageText": self.edit_message_text,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
             "answerCallbackQuery": self.answer_callback_query,
@@ -619,13 +467,12 @@ def create_app(api: FakeBotApi) -> web.Application:
     """
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        api.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT))
-        sender = asyncio.create_task(api.deliver_forever())
+        sender = asyncio.create_task(api.updates.deliver_forever())
         yield
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sender
-        await api.session.close()
+        await api.updates.close()
 
     app = web.Application()
     app["api"] = api
