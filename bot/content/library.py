@@ -140,7 +140,7 @@ def build_page(
         choices=tuple(zip(labels, (c.topic for c in topic.choices), strict=True)),
         related=tuple(topic.related),
         hotlines=tuple(topic.hotlines),
-        keywords=tuple(topic.keywords) + (tuple(tr.keywords) if tr else ()),
+        keywords=tuple(tr.keywords) if tr else tuple(topic.keywords),
         sources=tuple(topic.sources),
         review_state=state,
         reviewed_by=by,

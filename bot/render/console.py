@@ -19,8 +19,6 @@ def render_console(reply: Reply, width: int = 76) -> tuple[str, list[Action]]:
             piece = span.text
             if span.href:
                 piece = f"{piece} <{span.href}>"
-            if span.bold:
-                piece = piece.upper() if reply.direction == "ltr" and piece.isascii() else piece
             text += piece
         for para in text.split("\n"):
             wrapped = textwrap.wrap(para, width - 4) or [""]

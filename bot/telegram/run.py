@@ -37,7 +37,7 @@ async def run_polling(config: Config, bundle: Bundle) -> None:
         assert app.updater is not None
         await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=20)
         _signals(stop, holder)
-        log.info("polling as @%s", app.bot.username)
+        log.info("polling started")
         await stop.wait()
         await app.updater.stop()
         await app.stop()

@@ -1,6 +1,19 @@
 """The test control API under ``/_test/``: play the user's side and inspect the fake's state.
 
 Routes take and return JSON and need no token. Bad input answers 400 ``{"ok": false, "error"}``.
+
+- ``POST /_test/message`` {user_id, chat_id?, chat_type?, text, language_code?, first_name?,
+  last_name?, username?, title?, edited?, message_id? (with edited), kind?, entities?}
+  → {update_id, message_id}
+- ``POST /_test/press`` {user_id, chat_id?, message_id, data, language_code?, ...}
+  → {update_id, callback_query_id}
+- ``POST /_test/raw_update`` {any update without update_id} → {update_id}
+- ``GET /_test/chat/{chat_id}`` → [{message_id, from_bot, text, entities, reply_markup, edited,
+  message}]
+- ``GET /_test/calls?method=`` → [{method, params, status, description, content_type}]
+- ``POST /_test/fault`` {method, status, description?, retry_after?, times?, chat_id?, delay?}
+- ``POST /_test/block`` {chat_id, blocked?}; ``POST /_test/reset``
+- ``GET /_test/webhook_deliveries``; ``GET /_test/updates`` (pending updates)
 """
 
 from __future__ import annotations

@@ -274,8 +274,9 @@ class FakeBotApi:
         reply = p.json("reply_parameters") or {"message_id": p.integer("reply_to_message_id")}
         if not isinstance(reply, dict):
             raise bad_request("can't parse reply parameters JSON object")
-        if reply.get("message_id") is not None:
-            target = chat.messages.get(int(reply["message_id"]))
+        reply_to = Params(reply).integer("message_id")
+        if reply_to is not None:
+            target = chat.messages.get(reply_to)
             if target is not None:
                 content["reply_to_message"] = copy.deepcopy(target.data)
             elif not reply.get("allow_sending_without_reply"):

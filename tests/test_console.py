@@ -1,0 +1,47 @@
+"""The offline console chat: same content and handlers, buttons by number."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+from bot.bundle import Bundle
+from bot.config import ROOT
+from bot.console import run_console
+
+
+def chat(bundle: Bundle, lines: list[str], lang: str | None = None) -> str:
+    out = io.StringIO()
+    run_console(bundle, io.StringIO("\n".join(lines) + "\n"), out, lang)
+    return out.getvalue()
+
+
+def test_door_is_one_number_away(bundle: Bundle) -> None:
+    out = chat(bundle, ["1"])
+    assert "[1] Agents at my door" in out
+    assert "Do not open the door" in out.split("> 1", 1)[1]
+
+
+def test_console_switches_language_and_searches(bundle: Bundle) -> None:
+    out = chat(bundle, ["/start es", "polisia en mi puerta"])
+    es_menu = bundle.strings("es")("Know your rights. What is happening now?")
+    assert es_menu in out.split("> /start es", 1)[1]
+    door = bundle.library.page("es", "at-home")
+    assert door is not None
+    assert door.title in out.split("> polisia en mi puerta", 1)[1]
+
+
+def test_console_hotlines_by_state(bundle: Bundle) -> None:
+    out = chat(bundle, ["Illinois"])
+    assert "+1 855-435-7693" in out
+
+
+def test_make_run_without_token_opens_the_console() -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "VENV": str(ROOT / ".venv")}
+    result = subprocess.run(["make", "-s", "run", f"VENV={sys.prefix}"], input="1\nq\n",
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert "kyr-bot console (offline)" in result.stdout
+    assert "Do not open the door" in result.stdout
