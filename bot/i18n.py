@@ -18,7 +18,7 @@ from babel.support import Translations
 DOMAIN = "messages"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark a string for extraction; it is translated later, where the language is known."""
     return message
 

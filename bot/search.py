@@ -8,6 +8,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.content.library import Library, Page
 from bot.markup import Block
@@ -41,7 +42,7 @@ def _cjk_pairs(word: str) -> list[str]:
     chars = [c for c in word if _CJK.match(c)]
     if len(chars) < 2:
         return chars
-    return [a + b for a, b in zip(chars, chars[1:], strict=False)]
+    return [a + b for a, b in pairwise(chars)]
 
 
 def _deletes(token: str) -> set[str]:

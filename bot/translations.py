@@ -6,7 +6,9 @@ import re
 import sys
 from pathlib import Path
 
+from bot.content.library import source_hash
 from bot.content.loader import load_content
+from bot.content.model import Topic
 
 _HASH_LINE = re.compile(r'^source_hash:.*$', re.MULTILINE)
 
@@ -16,9 +18,6 @@ def mark_translated(content: Path, lang: str, topics: list[str]) -> int:
     loaded = load_content(content)
     hashes = loaded.library.hashes if loaded.library else {}
     if not hashes:
-        from bot.content.library import source_hash
-        from bot.content.model import Topic
-
         for doc_key, doc in loaded.docs.items():
             if doc_key.startswith("topics/"):
                 try:
@@ -40,8 +39,7 @@ def mark_translated(content: Path, lang: str, topics: list[str]) -> int:
         if _HASH_LINE.search(text):
             text = _HASH_LINE.sub(line, text, count=1)
         else:
-            text = re.sub(r'^(id:.*)$', lambda m: m.group(1) + "\n" + line, text, count=1,
-                          flags=re.MULTILINE)
+            text = re.sub(r'^(id:.*)$', rf"\1\n{line}", text, count=1, flags=re.MULTILINE)
         path.write_text(text, encoding="utf-8")
         print(f"{path}: {line}")
     return status

@@ -77,7 +77,7 @@ def message_update(
 ) -> dict[str, Any]:
     """A private text message update as Telegram sends it."""
     entities = (
-        [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        [{"type": "bot_command", "offset": 0, "length": len(text.split(maxsplit=1)[0])}]
         if text.startswith("/")
         else []
     )

@@ -13,7 +13,7 @@ from bot.actions import Action, Kind
 from bot.bundle import Bundle
 from bot.markup import Block, Span, parse, plain
 from bot.render.telegram import MAX_TEXT, render, split_blocks, utf16_len
-from bot.reply import Reply
+from bot.reply import Button, Reply
 from bot.respond import respond
 
 TODAY = dt.date(2026, 11, 28)
@@ -107,8 +107,6 @@ def test_every_screen_in_every_language_fits(bundle: Bundle) -> None:
 
 
 def test_keyboard_is_capped_at_telegram_limits() -> None:
-    from bot.reply import Button
-
     row = tuple(Button(str(n), Action("en", Kind.MENU)) for n in range(12))
     reply = Reply("en", "ltr", (plain("x"),), (row,) * 13)
     markup = render(reply)[-1].keyboard

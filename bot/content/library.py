@@ -124,7 +124,9 @@ def build_page(
     src = tr if tr is not None else topic
     labels = tuple(tr.choices) if tr is not None and len(tr.choices) == len(topic.choices) else tuple(
         c.label for c in topic.choices)
-    state, by, on = topic.review.state, topic.review.by, topic.review.reviewed
+    state: str = topic.review.state
+    by: str = topic.review.by
+    on: dt.date | None = topic.review.reviewed
     if tr is not None:
         state = tr.review.state
         if state != "machine":  # a machine draft shows the English review and a notice instead

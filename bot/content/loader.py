@@ -149,7 +149,7 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
     langs_file, langs_doc = r.model("languages.yaml", LanguagesFile)
     menu_file, menu_doc = r.model("menu.yaml", MenuFile)
     hot_file, hot_doc = r.model("hotlines.yaml", HotlinesFile)
-    reg_file, reg_doc = r.model("regions.yaml", RegionsFile)
+    reg_file, _ = r.model("regions.yaml", RegionsFile)
 
     topics: dict[str, Topic] = {}
     topic_docs: dict[str, YamlDoc] = {}

@@ -87,7 +87,7 @@ def build_application(config: Config, holder: BundleHolder, **builder_hooks: Any
     if config.rate_limit_per_second > 0:
         builder = builder.rate_limiter(
             AIORateLimiter(overall_max_rate=config.rate_limit_per_second,
-                           overall_time_period=1, max_retries=1))
+                           overall_time_period=1, max_retries=1))  # type: ignore[arg-type]
     if "request" in builder_hooks:
         builder = builder.request(builder_hooks["request"]).get_updates_request(
             builder_hooks["request"])

@@ -34,7 +34,8 @@ async def run_polling(config: Config, bundle: Bundle) -> None:
             await publish_commands(app, bundle)
         await app.bot.delete_webhook()
         await app.start()
-        assert app.updater is not None
+        if app.updater is None:
+            raise RuntimeError("the Application was built without an Updater")
         await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=20)
         _signals(stop, holder)
         log.info("polling started")

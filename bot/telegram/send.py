@@ -27,9 +27,9 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | No
     messages = rendered if rendered is not None else render(reply)
     sent: list[int] = []
     try:
-        if edit is not None and len(messages) == 1 and not reply.erase:
-            if await _edit(bot, edit, messages[0].html, messages[0].keyboard):
-                return [edit.message_id]
+        if (edit is not None and len(messages) == 1 and not reply.erase
+                and await _edit(bot, edit, messages[0].html, messages[0].keyboard)):
+            return [edit.message_id]
         for msg in messages:
             out = await bot.send_message(chat_id, msg.html, reply_markup=msg.keyboard,
                                          disable_web_page_preview=True)
@@ -55,9 +55,8 @@ async def _edit(bot: Bot, message: Message, html: str, keyboard: object) -> bool
                                     reply_markup=keyboard,  # type: ignore[arg-type]
                                     disable_web_page_preview=True)
     except BadRequest as exc:
-        if "not modified" in str(exc).lower():
-            return True
-        return False  # too old or gone: send a new message instead
+        # "not modified" is success; anything else (too old, gone) means send a new message
+        return "not modified" in str(exc).lower()
     return True
 
 

@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import Application
 
 log = logging.getLogger(__name__)
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 WEBHOOK_PATH = "/telegram"
 
 

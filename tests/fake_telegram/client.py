@@ -89,11 +89,11 @@ class FakeTelegram:
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """Call the server and decode its JSON answer; control API errors raise RuntimeError."""
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(  # noqa: S310 - always http://127.0.0.1
+        request = urllib.request.Request(
             self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as error:
             detail = error.read().decode(errors="replace")
