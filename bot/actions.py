@@ -77,7 +77,7 @@ def decode(data: object, offered: frozenset[str] | set[str]) -> Action | None:
     pattern = _ARG.get(kind.value)
     if pattern is None:
         return Action(lang, kind) if not arg else None
-    if not pattern.match(arg):
+    if not pattern.fullmatch(arg):
         return None
     return Action(lang, kind, arg)
 
@@ -91,8 +91,8 @@ def parse_deep_link(payload: str, offered: frozenset[str] | set[str]) -> tuple[s
     """``es_at-home`` → ("es", "at-home"); ``zh-hans`` → ("zh-hans", None); None if invalid."""
     payload = payload.strip().lower()
     lang, _, topic = payload.partition("_")
-    if lang not in offered or not _LANG.match(lang):
+    if lang not in offered or not _LANG.fullmatch(lang):
         return None
-    if topic and not _ARG["t"].match(topic):
+    if topic and not _ARG["t"].fullmatch(topic):
         return lang, None
     return lang, topic or None
