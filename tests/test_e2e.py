@@ -72,7 +72,7 @@ def test_language_switch_rides_in_the_buttons(tg: FakeTelegram, polling: BotProc
     chat = 1200
     tg.send_text(chat, "/start", language_code="en")
     menu = wait_text(tg, chat, "Know your rights")
-    tg.press(chat, menu["message_id"], data_for(menu, ":l"))
+    tg.press(chat, menu["message_id"], data_for(menu, "1:en:l"))
     picker = wait_text(tg, chat, "Choose your language")
     tg.press(chat, picker["message_id"], data_for(picker, "1:ar:m"))
     arabic = wait_text(tg, chat, menu_title(bundle, "ar"))
@@ -117,8 +117,8 @@ def test_restart_between_two_taps(tg: FakeTelegram, polling: BotProcess, logs: P
         wait_text(tg, chat, page.title)
     finally:
         fresh.stop()
-    polling.proc = BotProcess(tg, logs).proc  # keep the module's bot running for later tests
-    polling.handle = logs.open("ab")
+    restarted = BotProcess(tg, logs)  # keep a bot running for the tests that follow
+    polling.proc, polling.handle = restarted.proc, restarted.handle
     polling.wait_ready(tg)
 
 
