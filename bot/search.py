@@ -18,6 +18,9 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MAX_RESULTS = 5
 MAX_QUERY_CHARS = 300
 FUZZY = 0.7
+MIN_WORD = 2
+SHORT, SHORT_WEIGHT = 2, 0.3  # "my", "en": count, but little
+MIN_FUZZY = 5  # shorter words only match exactly: too many neighbours otherwise
 _FIELD_WEIGHTS = (("title", 3.0), ("keywords", 3.0), ("summary", 2.0), ("text", 1.0))
 
 
@@ -28,12 +31,12 @@ def normalize(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Words of three or more letters; runs of CJK characters become overlapping pairs."""
+    """Words of two or more letters; runs of CJK characters become overlapping pairs."""
     out: list[str] = []
     for word in _WORD.findall(normalize(text)):
         if _CJK.search(word):
             out += _cjk_pairs(word)
-        elif len(word) >= 3 or word.isdigit():
+        elif len(word) >= MIN_WORD or word.isdigit():
             out.append(word)
     return out
 
@@ -46,7 +49,9 @@ def _cjk_pairs(word: str) -> list[str]:
 
 
 def _deletes(token: str) -> set[str]:
-    return {token[:i] + token[i + 1 :] for i in range(len(token))} if len(token) >= 4 else set()
+    if len(token) < MIN_FUZZY:
+        return set()
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
 def _blocks_text(blocks: Iterable[Block]) -> str:
@@ -101,7 +106,8 @@ class SearchIndex:
         n = max(len(pages), 1)
         self._postings[lang] = dict(postings)
         self._fuzzy[lang] = dict(fuzzy)
-        self._idf[lang] = {t: math.log(1 + n / len(p)) for t, p in postings.items()}
+        # squared: words found in most topics ("the", "you") barely count
+        self._idf[lang] = {t: math.log(1 + n / len(p)) ** 2 for t, p in postings.items()}
 
     def greeting(self, text: str) -> str | None:
         """The language of a typed greeting or 'help', if the text is one."""
@@ -113,30 +119,36 @@ class SearchIndex:
         return self.regions.get(key)
 
     def search(self, query: str, prefer: str) -> Hit | None:
-        """Best-matching topics in the language the query best matched (``prefer`` wins ties)."""
-        words = tokens(query[:MAX_QUERY_CHARS])
+        """Best-matching topics in the language the query matched best.
+
+        The language is the one whose words cover most of the query (exact matches count
+        more than typo matches); ``prefer`` (the person's language) wins ties.
+        """
+        words = list(dict.fromkeys(tokens(query[:MAX_QUERY_CHARS])))
         if not words:
             return None
-        best: tuple[float, int, str, dict[str, float]] | None = None
+        best: tuple[float, int, float, str, dict[str, float]] | None = None
         for lang in self._postings:
-            scores = self._score(lang, words)
+            coverage, scores = self._score(lang, words)
             if not scores:
                 continue
-            top = max(scores.values())
-            rank = (top, 1 if lang == prefer else 0)
-            if best is None or rank > best[:2]:
-                best = (top, rank[1], lang, scores)
+            rank = (round(coverage, 3), 1 if lang == prefer else 0, max(scores.values()))
+            if best is None or rank > best[:3]:
+                best = (*rank, lang, scores)
         if best is None:
             return None
-        top, _, lang, scores = best
+        lang, scores = best[3], best[4]
+        top = max(scores.values())
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         chosen = tuple(tid for tid, score in ranked if score >= 0.34 * top)[:MAX_RESULTS]
         return Hit(lang, chosen)
 
-    def _score(self, lang: str, words: list[str]) -> dict[str, float]:
+    def _score(self, lang: str, words: list[str]) -> tuple[float, dict[str, float]]:
+        """(how much of the query this language's words cover, score per topic)."""
         postings, fuzzy, idf = self._postings[lang], self._fuzzy[lang], self._idf[lang]
         scores: dict[str, float] = defaultdict(float)
-        for word in dict.fromkeys(words):
+        coverage = 0.0
+        for word in words:
             matches: dict[str, float] = {}
             if word in postings:
                 matches[word] = 1.0
@@ -145,6 +157,11 @@ class SearchIndex:
                     matches.setdefault(cand, FUZZY)
                 if d != word and d in postings:
                     matches.setdefault(d, FUZZY)
+            if not matches:
+                continue
+            if len(word) <= SHORT and not _CJK.match(word):
+                matches = {t: q * SHORT_WEIGHT for t, q in matches.items()}
+            coverage += max(matches.values())
             per_topic: dict[str, float] = {}
             for tok, quality in matches.items():
                 for tid, weight in postings[tok].items():
@@ -152,4 +169,4 @@ class SearchIndex:
                     per_topic[tid] = max(per_topic.get(tid, 0.0), value)
             for tid, value in per_topic.items():
                 scores[tid] += value
-        return dict(scores)
+        return coverage, dict(scores)
