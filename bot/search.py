@@ -74,12 +74,15 @@ class SearchIndex:
         self._fuzzy: dict[str, dict[str, set[str]]] = {}
         self._idf: dict[str, dict[str, float]] = {}
         self.greetings: dict[str, str] = {}
+        self._titles: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.regions: dict[str, str] = {}
         for code, info in library.languages.items():
             for word in info.greetings:
                 self.greetings.setdefault(normalize(word).strip(), code)
             pages = [p for (lang, _), p in library.pages.items()
                      if lang == code and p.served and p.translated]
+            for page in pages:
+                self._titles[normalize(page.title).strip()].append((code, page.id))
             self._index_language(code, pages)
         for region, names in library.regions.items():
             self.regions[region.lower()] = region
@@ -135,12 +138,19 @@ class SearchIndex:
             rank = (round(coverage, 3), 1 if lang == prefer else 0, max(scores.values()))
             if best is None or rank > best[:3]:
                 best = (*rank, lang, scores)
-        if best is None:
+        titled = self._titles.get(normalize(query).strip(), [])
+        first: tuple[str, ...] = ()
+        if titled:  # someone typed a button's label: that page first, in that language
+            lang, tid = next(((lg, t) for lg, t in titled if lg == prefer), titled[0])
+            scores, first = self._score(lang, words)[1], (tid,)
+        elif best is None:
             return None
-        lang, scores = best[3], best[4]
-        top = max(scores.values())
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        chosen = tuple(tid for tid, score in ranked if score >= 0.34 * top)[:MAX_RESULTS]
+        else:
+            lang, scores = best[3], best[4]
+        top = max(scores.values(), default=0.0)
+        ranked = [tid for tid, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+                  if score >= 0.34 * top and tid not in first]
+        chosen = (*first, *ranked)[:MAX_RESULTS]
         return Hit(lang, chosen)
 
     def _score(self, lang: str, words: list[str]) -> tuple[float, dict[str, float]]:

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from bot.bundle import Bundle
 from bot.config import ROOT
 from bot.console import run_console
@@ -47,3 +49,24 @@ def test_make_run_without_token_opens_the_console() -> None:
     assert result.returncode == 0, result.stderr
     assert "kyr-bot console (offline)" in result.stdout
     assert "Do not open the door" in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "zh-hans", "vi", "tl", "ar", "ht", "fr", "pt-br",
+                                  "ko", "ru", "uk"])
+def test_crisis_features_in_the_console_in_every_language(bundle: Bundle, lang: str) -> None:
+    if lang not in bundle.library.languages:
+        pytest.skip(f"{lang} is not offered")
+    lib = bundle.library
+    _ = bundle.strings(lang)
+    door = lib.page(lang, "at-home")
+    unsure = lib.page(lang, "warrant-unsure")
+    officer = lib.page(lang, "show-officer")
+    assert door and unsure and officer
+    state = lib.region_name(lang, "IL")
+    out = chat(bundle, ["/officer", "/warrant", "3", door.title, state, "/privacy", "/erase"],
+               lang)
+    assert "I will remain silent." in out and officer.officer[-1].text in out
+    assert unsure.title in out.split("> 3", 1)[1]
+    assert f"[1] {door.title}" in out.split(f"> {door.title}", 1)[1]
+    assert _("Hotlines for {state}", state=state) in out and "+1 855-435-7693" in out
+    assert "[erase:" in out and _("🧹 I deleted the recent messages of this chat.") in out

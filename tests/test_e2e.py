@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.bundle import Bundle
+from bot.config import ROOT
 from tests.e2e import TOKEN, BotProcess, buttons, data_for, last_text, wait_text
 from tests.fake_telegram.client import FakeTelegram
 
@@ -300,3 +301,68 @@ def test_logs_carry_no_user_data_and_no_token(tg: FakeTelegram, logs: Path) -> N
     for marker in ("MARKERTEXT", "MARKERFIRST", "MARKERLAST", "MARKERUSER", str(marker_id),
                    TOKEN, TOKEN.split(":")[1], "polisia"):
         assert marker not in text, f"{marker!r} leaked into the log"
+
+
+def _offered() -> list[str]:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "content" / "languages.yaml").read_text(encoding="utf-8"))
+    return [str(lang["code"]) for lang in data["languages"]]
+
+
+def _ids(call: dict[str, object]) -> list[int]:
+    raw = call["params"]["message_ids"]  # type: ignore[index]
+    return [int(i) for i in (json.loads(raw) if isinstance(raw, str) else raw)]
+
+
+@pytest.mark.parametrize("lang", _offered())
+def test_crisis_features_in_every_language(tg: FakeTelegram, polling: BotProcess,
+                                           bundle: Bundle, lang: str) -> None:
+    """Officer card, warrant check, search, state lines, privacy and erase, in ``lang``."""
+    _ = bundle.strings(lang)
+    lib = bundle.library
+    chat = 5000 + 10 * _offered().index(lang)
+
+    def page(tid: str) -> str:
+        found = lib.page(lang, tid)
+        assert found is not None
+        return found.title
+
+    # show the officer: English statement first, then the person's language
+    tg.send_text(chat, "/officer", language_code=lang)
+    card = wait_text(tg, chat, "I will remain silent.")
+    officer = lib.page(lang, "show-officer")
+    assert officer is not None
+    assert officer.officer[-1].text in card["text"]
+    # warrant check: "can't tell" → what to do
+    tg.send_text(chat, "/warrant", language_code=lang)
+    step = wait_text(tg, chat, page("warrant-check") + "\n")
+    unsure = [d for _, d in buttons(step) if d.endswith(":t:warrant-unsure")]
+    assert unsure, buttons(step)
+    tg.press(chat, step["message_id"], unsure[0], language_code=lang)
+    wait_text(tg, chat, page("warrant-unsure") + "\n")
+    # free text in this language finds the door page in this language
+    tg.send_text(chat, page("at-home"), language_code="en")
+    found = wait_text(tg, chat, _("Is it one of these?"))
+    assert f"1:{lang}:t:at-home" in [d for _, d in buttons(found)]
+    # the state typed in this language, and picked from the state picker
+    tg.send_text(chat, lib.region_name(lang, "IL"), language_code=lang)
+    wait_text(tg, chat, _("Hotlines for {state}", state=lib.region_name(lang, "IL")))
+    tg.send_text(chat, "/hotlines", language_code=lang)
+    national = wait_text(tg, chat, _("National hotlines") + "\n")
+    tg.press(chat, national["message_id"], f"1:{lang}:s:0", language_code=lang)
+    picker = wait_text(tg, chat, _("Choose your state or territory ({page} of {pages}):",
+                                    page=1, pages=3))
+    tg.press(chat, picker["message_id"], data_for(picker, ":r:IL"), language_code=lang)
+    il = wait_text(tg, chat, _("Hotlines for {state}", state=lib.region_name(lang, "IL")) + "\n")
+    assert "+1 855-435-7693" in il["text"]
+    # privacy, then erase from its button
+    tg.send_text(chat, "/privacy", language_code=lang)
+    privacy = wait_text(tg, chat, page("privacy") + "\n")
+    user_ids = [m["message_id"] for m in tg.chat(chat) if not m["from_bot"]]
+    tg.press(chat, privacy["message_id"], f"1:{lang}:e", language_code=lang)
+    wait_text(tg, chat, _("🧹 I deleted the recent messages of this chat."))
+    deleted = {i for c in tg.calls("deleteMessages") if int(c["params"]["chat_id"]) == chat
+               for i in _ids(c)}
+    assert set(user_ids) <= deleted
+    assert [m for m in tg.chat(chat) if not m["from_bot"]] == []
