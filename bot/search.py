@@ -67,12 +67,17 @@ class Hit:
 
 
 class SearchIndex:
-    """Built once per Library; read-only afterwards."""
+    """Built once per Library; read-only afterwards.
+
+    ``_scored[lang][token][topic]`` is the token's field weight times its rarity in that
+    language; ``_langs[token]`` lists the languages that have the token, and ``_near[key]``
+    the (language, token) pairs one deleted letter away from ``key``, for typo matching.
+    """
 
     def __init__(self, library: Library) -> None:
-        self._postings: dict[str, dict[str, dict[str, float]]] = {}
-        self._fuzzy: dict[str, dict[str, set[str]]] = {}
-        self._idf: dict[str, dict[str, float]] = {}
+        self._scored: dict[str, dict[str, dict[str, float]]] = {}
+        self._langs: dict[str, list[str]] = defaultdict(list)
+        self._near: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.greetings: dict[str, str] = {}
         self._titles: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.regions: dict[str, str] = {}
@@ -102,15 +107,16 @@ class SearchIndex:
                 for tok in tokens(fields[name]):
                     if postings[tok].get(page.id, 0.0) < weight:
                         postings[tok][page.id] = weight
-        fuzzy: dict[str, set[str]] = defaultdict(set)
-        for tok in postings:
-            for d in _deletes(tok):
-                fuzzy[d].add(tok)
         n = max(len(pages), 1)
-        self._postings[lang] = dict(postings)
-        self._fuzzy[lang] = dict(fuzzy)
-        # squared: words found in most topics ("the", "you") barely count
-        self._idf[lang] = {t: math.log(1 + n / len(p)) ** 2 for t, p in postings.items()}
+        scored: dict[str, dict[str, float]] = {}
+        for tok, topics in postings.items():
+            # squared: words found in most topics ("the", "you") barely count
+            rarity = math.log(1 + n / len(topics)) ** 2
+            scored[tok] = {tid: weight * rarity for tid, weight in topics.items()}
+            self._langs[tok].append(lang)
+            for key in _deletes(tok):
+                self._near[key].append((lang, tok))
+        self._scored[lang] = scored
 
     def greeting(self, text: str) -> str | None:
         """The language of a typed greeting or 'help', if the text is one."""
@@ -130,53 +136,44 @@ class SearchIndex:
         words = list(dict.fromkeys(tokens(query[:MAX_QUERY_CHARS])))
         if not words:
             return None
-        best: tuple[float, int, float, str, dict[str, float]] | None = None
-        for lang in self._postings:
-            coverage, scores = self._score(lang, words)
-            if not scores:
-                continue
-            rank = (round(coverage, 3), 1 if lang == prefer else 0, max(scores.values()))
-            if best is None or rank > best[:3]:
-                best = (*rank, lang, scores)
+        coverage: dict[str, float] = defaultdict(float)
+        scores: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for word in words:
+            factor = SHORT_WEIGHT if len(word) <= SHORT and not _CJK.match(word) else 1.0
+            for lang, found in self._matches(word).items():
+                coverage[lang] += factor * max(found.values())
+                best: dict[str, float] = {}
+                for tok, quality in found.items():
+                    for tid, value in self._scored[lang][tok].items():
+                        best[tid] = max(best.get(tid, 0.0), factor * quality * value)
+                for tid, value in best.items():
+                    scores[lang][tid] += value
         titled = self._titles.get(normalize(query).strip(), [])
         first: tuple[str, ...] = ()
         if titled:  # someone typed a button's label: that page first, in that language
             lang, tid = next(((lg, t) for lg, t in titled if lg == prefer), titled[0])
-            scores, first = self._score(lang, words)[1], (tid,)
-        elif best is None:
-            return None
+            first = (tid,)
+        elif coverage:
+            lang = max(coverage, key=lambda lg: (round(coverage[lg], 3), lg == prefer,
+                                                 max(scores[lg].values())))
         else:
-            lang, scores = best[3], best[4]
-        top = max(scores.values(), default=0.0)
-        ranked = [tid for tid, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+            return None
+        ranking = scores.get(lang, {})
+        top = max(ranking.values(), default=0.0)
+        ranked = [tid for tid, score in sorted(ranking.items(), key=lambda kv: (-kv[1], kv[0]))
                   if score >= 0.34 * top and tid not in first]
-        chosen = (*first, *ranked)[:MAX_RESULTS]
-        return Hit(lang, chosen)
+        return Hit(lang, (*first, *ranked)[:MAX_RESULTS])
 
-    def _score(self, lang: str, words: list[str]) -> tuple[float, dict[str, float]]:
-        """(how much of the query this language's words cover, score per topic)."""
-        postings, fuzzy, idf = self._postings[lang], self._fuzzy[lang], self._idf[lang]
-        scores: dict[str, float] = defaultdict(float)
-        coverage = 0.0
-        for word in words:
-            matches: dict[str, float] = {}
-            if word in postings:
-                matches[word] = 1.0
-            for d in _deletes(word) | {word}:
-                for cand in fuzzy.get(d, ()):
-                    matches.setdefault(cand, FUZZY)
-                if d != word and d in postings:
-                    matches.setdefault(d, FUZZY)
-            if not matches:
-                continue
-            if len(word) <= SHORT and not _CJK.match(word):
-                matches = {t: q * SHORT_WEIGHT for t, q in matches.items()}
-            coverage += max(matches.values())
-            per_topic: dict[str, float] = {}
-            for tok, quality in matches.items():
-                for tid, weight in postings[tok].items():
-                    value = quality * weight * idf[tok]
-                    per_topic[tid] = max(per_topic.get(tid, 0.0), value)
-            for tid, value in per_topic.items():
-                scores[tid] += value
-        return coverage, dict(scores)
+    def _matches(self, word: str) -> dict[str, dict[str, float]]:
+        """Per language, the indexed tokens matching ``word`` and how well (1 exact, less typo)."""
+        out: dict[str, dict[str, float]] = defaultdict(dict)
+        for lang in self._langs.get(word, ()):
+            out[lang][word] = 1.0
+        keys = _deletes(word)
+        for key in (*keys, word):
+            for lang, tok in self._near.get(key, ()):
+                out[lang].setdefault(tok, FUZZY)
+        for key in keys:
+            for lang in self._langs.get(key, ()):
+                out[lang].setdefault(key, FUZZY)
+        return out

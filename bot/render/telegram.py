@@ -29,9 +29,8 @@ class WireKeyboard(InlineKeyboardMarkup):
             self._wire = super().to_dict()
 
     def to_dict(self, recursive: bool = True) -> dict[str, Any]:
-        """The cached wire form (a copy, so callers cannot alter the cache)."""
-        return {"inline_keyboard": [[dict(b) for b in row]
-                                    for row in self._wire["inline_keyboard"]]}
+        """The cached wire form. PTB only serializes it; nothing may modify it."""
+        return self._wire
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,12 @@ import logging
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    Defaults,
     MessageHandler,
     filters,
 )
@@ -23,6 +21,7 @@ from bot.config import Config
 from bot.i18n import N_
 from bot.telegram.handlers import Handlers
 from bot.telegram.holder import BundleHolder
+from bot.telegram.metrics import AnswerCounter
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +72,14 @@ class ForgetfulApplication(Application):  # type: ignore[type-arg]
         self._chat_data.clear()
 
 
-def build_application(config: Config, holder: BundleHolder, **builder_hooks: Any) -> Application:  # type: ignore[type-arg]
+def build_application(config: Config, holder: BundleHolder, metrics: AnswerCounter | None = None,
+                      **builder_hooks: Any) -> Application:  # type: ignore[type-arg]
     """The Application wired with handlers; ``builder_hooks`` lets tests pass ``request=…``."""
     builder = (
         ApplicationBuilder()
         .application_class(ForgetfulApplication)
         .token(config.token)
         .base_url(config.bot_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(config.concurrent_updates)
         .arbitrary_callback_data(False)
     )
@@ -94,7 +93,7 @@ def build_application(config: Config, holder: BundleHolder, **builder_hooks: Any
     else:
         builder = builder.connection_pool_size(config.concurrent_updates + 4)
     app = builder.build()
-    register(app, Handlers(config, holder))
+    register(app, Handlers(config, holder, metrics))
     return app
 
 

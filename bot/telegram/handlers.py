@@ -18,6 +18,7 @@ from bot.markup import plain
 from bot.reply import Reply
 from bot.respond import respond
 from bot.telegram.holder import BundleHolder
+from bot.telegram.metrics import AnswerCounter
 from bot.telegram.send import send_reply
 
 log = logging.getLogger(__name__)
@@ -26,9 +27,11 @@ log = logging.getLogger(__name__)
 class Handlers:
     """Callbacks registered on the Application; they keep nothing between updates."""
 
-    def __init__(self, config: Config, holder: BundleHolder) -> None:
+    def __init__(self, config: Config, holder: BundleHolder,
+                 metrics: AnswerCounter | None = None) -> None:
         self.config = config
         self.holder = holder
+        self.metrics = metrics
 
     def _lang(self, update: Update) -> str:
         user = update.effective_user
@@ -42,6 +45,8 @@ class Handlers:
         await send_reply(context.bot, chat_id, reply, edit=edit, rendered=rendered,
                          erase_range=self.config.erase_range,
                          ephemeral_seconds=self.config.ephemeral_seconds)
+        if self.metrics is not None:
+            self.metrics.count(action, self.holder.current)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A private text message or command."""
@@ -89,8 +94,7 @@ class Handlers:
                                                              url=link)]])
         text = _("To keep you safe, I only answer in a private chat. Tap the button.")
         try:
-            await context.bot.send_message(message.chat_id, text, reply_markup=markup,
-                                           parse_mode=None)
+            await context.bot.send_message(message.chat_id, text, reply_markup=markup)
         except TelegramError as exc:
             log.info("group pointer not sent: %s", type(exc).__name__)
 

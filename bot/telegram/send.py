@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from telegram import Bot, Message
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.render.telegram import Message as Rendered
@@ -31,7 +32,8 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | No
                 and await _edit(bot, edit, messages[0].html, messages[0].keyboard)):
             return [edit.message_id]
         for msg in messages:
-            out = await bot.send_message(chat_id, msg.html, reply_markup=msg.keyboard,
+            out = await bot.send_message(chat_id, msg.html, parse_mode=ParseMode.HTML,
+                                         reply_markup=msg.keyboard,
                                          disable_web_page_preview=True)
             sent.append(out.message_id)
         if reply.erase and sent:
@@ -52,6 +54,7 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | No
 async def _edit(bot: Bot, message: Message, html: str, keyboard: object) -> bool:
     try:
         await bot.edit_message_text(html, chat_id=message.chat_id, message_id=message.message_id,
+                                    parse_mode=ParseMode.HTML,
                                     reply_markup=keyboard,  # type: ignore[arg-type]
                                     disable_web_page_preview=True)
     except BadRequest as exc:
