@@ -33,6 +33,7 @@ from telegram.ext import (  # noqa: E402
     MessageHandler,
     filters,
 )
+from webhook_load import webhook_section  # noqa: E402
 
 from bot.bundle import load_bundle  # noqa: E402
 from bot.config import Config  # noqa: E402
@@ -201,6 +202,8 @@ def main() -> int:
     for line in asyncio.run(memory_section(small, large)):
         print(line)
     for line in scaling([1, 10] if args.quick else [1, 10, 100]):
+        print(line)
+    for line in webhook_section(300 if args.quick else 3000):
         print(line)
     return 0
 
