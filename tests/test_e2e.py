@@ -244,6 +244,13 @@ def test_one_users_failures_do_not_stall_others(tg: FakeTelegram, polling: BotPr
     wait_text(tg, 2201, "Know your rights")  # retried after retry_after
     tg.send_text(2204, "/start")
     wait_text(tg, 2204, "Know your rights")
+    tg.fault("sendMessage", "timeout", chat_id=2205, times=1, delay=8)
+    tg.send_text(2205, "/start")
+    time.sleep(0.3)
+    started = time.monotonic()
+    tg.send_text(2206, "/start")
+    wait_text(tg, 2206, "Know your rights", timeout=5)
+    assert time.monotonic() - started < 4, "a slow chat held up another one"
     assert polling.proc.poll() is None
 
 
