@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -101,15 +100,13 @@ def check_catalogs(root: Path, locales: Path, lib: Library) -> list[Problem]:
         if not po.is_file():
             problems.append(Problem(str(po), 1, f"no catalog for {code}", "run: make i18n"))
             continue
-        data = po.read_bytes()
-        with BytesIO(data) as fh:
+        with po.open("rb") as fh:
             catalog = read_po(fh, locale=info.catalog_dir)
-        lines = _msgid_lines(data)
         for msg in catalog:
             if not msg.id:
                 continue
             msgid = msg.id if isinstance(msg.id, str) else msg.id[0]
-            line = lines.get(msgid, 1)
+            line = msg.lineno or 1
             if msgid not in wanted:
                 continue
             text = msg.string if isinstance(msg.string, str) else (msg.string[0] if msg.string else "")
@@ -126,11 +123,3 @@ def check_catalogs(root: Path, locales: Path, lib: Library) -> list[Problem]:
             problems.append(Problem(str(po), 1, f"{len(missing)} strings missing from the catalog",
                                     "run: make i18n"))
     return problems
-
-
-def _msgid_lines(data: bytes) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for n, raw in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
-        if raw.startswith('msgid "') and raw != 'msgid ""':
-            out.setdefault(raw[7:-1].replace('\\"', '"'), n)
-    return out
