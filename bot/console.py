@@ -22,7 +22,7 @@ def run_console(bundle: Bundle, stdin: TextIO, stdout: TextIO, language: str | N
     """Chat until end of input or ``q``."""
     lang = negotiate(language, bundle.library.languages, bundle.library.source)
     stdout.write(f"kyr-bot console (offline). {HELP}\n\n")
-    actions = _show(bundle, Action(lang, Kind.MENU), today(), stdout)
+    lang, actions = _show(bundle, Action(lang, Kind.MENU), today(), stdout)
     for raw in stdin:
         line = raw.strip()
         if line.lower() in {"q", "quit", "exit"}:
@@ -34,17 +34,12 @@ def run_console(bundle: Bundle, stdin: TextIO, stdout: TextIO, language: str | N
             action = actions[int(line) - 1]
         else:
             action = from_text(line, lang, bundle.offered)
-        reply_lang, actions = _show_with_lang(bundle, action, today(), stdout)
-        lang = reply_lang
+        lang, actions = _show(bundle, action, today(), stdout)
     stdout.write("bye\n")
 
 
-def _show(bundle: Bundle, action: Action, today: dt.date, out: TextIO) -> list[Action]:
-    return _show_with_lang(bundle, action, today, out)[1]
-
-
-def _show_with_lang(bundle: Bundle, action: Action, today: dt.date, out: TextIO
-                    ) -> tuple[str, list[Action]]:
+def _show(bundle: Bundle, action: Action, today: dt.date, out: TextIO) -> tuple[str, list[Action]]:
+    """Print the answer; return its language and the Actions behind its numbers."""
     reply = respond(bundle, action, today)
     text, actions = render_console(reply)
     if reply.erase:

@@ -137,7 +137,7 @@ def build_page(
         title=src.title,
         summary=src.summary,
         body=parse(src.body),
-        more=parse(src.more or "") if src.more else (parse(topic.more) if topic.more else ()),
+        more=parse(src.more) if src.more else (),
         officer=parse(src.officer_statement or topic.officer_statement or ""),
         choices=tuple(zip(labels, (c.topic for c in topic.choices), strict=True)),
         related=tuple(topic.related),
