@@ -254,62 +254,6 @@ def test_one_users_failures_do_not_stall_others(tg: FakeTelegram, polling: BotPr
     assert polling.proc.poll() is None
 
 
-def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as err:
-        err.close()
-        return int(err.code)
-
-
-def test_webhook_mode(tg: FakeTelegram, polling: BotProcess, logs: Path, bundle: Bundle) -> None:
-    polling.stop()
-    hook = BotProcess(tg, logs, webhook=True)
-    try:
-        hook.wait_ready(tg, webhook=True)
-        url = f"http://127.0.0.1:{hook.port}/telegram"
-        body = json.dumps({"update_id": 1}).encode()
-        assert post(url, body, {}) == 403
-        assert post(url, body, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}) == 403
-        big = b"{" + b" " * (2 << 20) + b"}"
-        assert post(url, big, {"X-Telegram-Bot-Api-Secret-Token": hook.secret}) == 413
-        with urllib.request.urlopen(f"http://127.0.0.1:{hook.port}/healthz", timeout=5) as r:
-            assert r.status == 200
-        chat = 2300
-        tg.send_text(chat, "/start", language_code="es")
-        menu = wait_text(tg, chat, menu_title(bundle, "es"))
-        tg.press(chat, menu["message_id"], "1:es:t:at-home")
-        door = bundle.library.page("es", "at-home")
-        assert door is not None
-        wait_text(tg, chat, door.title + "\n")
-        assert any(d.get("secret_token") == hook.secret for d in tg.deliveries())
-    finally:
-        hook.stop()
-        tg.request("POST", "/bot" + TOKEN + "/deleteWebhook", {})
-
-
-def test_logs_carry_no_user_data_and_no_token(tg: FakeTelegram, logs: Path) -> None:
-    """Runs last in this module: everything above was logged at DEBUG into ``logs``."""
-    bot = BotProcess(tg, logs)
-    try:
-        bot.wait_ready(tg)
-        marker_id = 777_000_111
-        tg.send_text(marker_id, "MARKERTEXT-q9 where is my door", language_code="en",
-                     first_name="MARKERFIRST", last_name="MARKERLAST", username="MARKERUSER")
-        tg.wait_for_bot_messages(marker_id, 1)
-        tg.send(marker_id, kind="location", language_code="en", first_name="MARKERFIRST")
-        wait_text(tg, marker_id, "I can only read text messages")
-    finally:
-        bot.stop()
-    text = logs.read_text(errors="replace")
-    assert text, "the bot wrote no log at all"
-    for marker in ("MARKERTEXT", "MARKERFIRST", "MARKERLAST", "MARKERUSER", str(marker_id),
-                   TOKEN, TOKEN.split(":")[1], "polisia"):
-        assert marker not in text, f"{marker!r} leaked into the log"
-
-
 def _offered() -> list[str]:
     import yaml
 
@@ -373,3 +317,60 @@ def test_crisis_features_in_every_language(tg: FakeTelegram, polling: BotProcess
                for i in _ids(c)}
     assert set(user_ids) <= deleted
     assert [m for m in tg.chat(chat) if not m["from_bot"]] == []
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as err:
+        err.close()
+        return int(err.code)
+
+
+def test_webhook_mode(tg: FakeTelegram, polling: BotProcess, logs: Path, bundle: Bundle) -> None:
+    polling.stop()
+    hook = BotProcess(tg, logs, webhook=True)
+    try:
+        hook.wait_ready(tg, webhook=True)
+        url = f"http://127.0.0.1:{hook.port}/telegram"
+        body = json.dumps({"update_id": 1}).encode()
+        assert post(url, body, {}) == 403
+        assert post(url, body, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}) == 403
+        big = b"{" + b" " * (2 << 20) + b"}"
+        assert post(url, big, {"X-Telegram-Bot-Api-Secret-Token": hook.secret}) == 413
+        with urllib.request.urlopen(f"http://127.0.0.1:{hook.port}/healthz", timeout=5) as r:
+            assert r.status == 200
+        chat = 2300
+        tg.send_text(chat, "/start", language_code="es")
+        menu = wait_text(tg, chat, menu_title(bundle, "es"))
+        tg.press(chat, menu["message_id"], "1:es:t:at-home")
+        door = bundle.library.page("es", "at-home")
+        assert door is not None
+        wait_text(tg, chat, door.title + "\n")
+        assert any(d.get("secret_token") == hook.secret for d in tg.deliveries())
+    finally:
+        hook.stop()
+        tg.request("POST", "/bot" + TOKEN + "/deleteWebhook", {})
+
+
+def test_logs_carry_no_user_data_and_no_token(tg: FakeTelegram, logs: Path) -> None:
+    """Runs last in this module: everything above was logged at DEBUG into ``logs``."""
+    bot = BotProcess(tg, logs)
+    try:
+        bot.wait_ready(tg)
+        marker_id = 777_000_111
+        tg.send_text(marker_id, "MARKERTEXT-q9 where is my door", language_code="en",
+                     first_name="MARKERFIRST", last_name="MARKERLAST", username="MARKERUSER")
+        tg.wait_for_bot_messages(marker_id, 1)
+        tg.send(marker_id, kind="location", language_code="en", first_name="MARKERFIRST")
+        wait_text(tg, marker_id, "I can only read text messages")
+    finally:
+        bot.stop()
+    text = logs.read_text(errors="replace")
+    assert text, "the bot wrote no log at all"
+    for marker in ("MARKERTEXT", "MARKERFIRST", "MARKERLAST", "MARKERUSER", str(marker_id),
+                   TOKEN, TOKEN.split(":")[1], "polisia"):
+        assert marker not in text, f"{marker!r} leaked into the log"
+
