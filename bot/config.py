@@ -36,6 +36,7 @@ class Config:
     concurrent_updates: int = 16
     rate_limit_per_second: float = 30.0
     publish_commands: bool = True
+    metrics: bool = False
 
     @property
     def bot_base_url(self) -> str:
@@ -89,4 +90,5 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         concurrent_updates=_int(env, "CONCURRENT_UPDATES", 16),
         rate_limit_per_second=_float(env, "RATE_LIMIT_PER_SECOND", 30.0),
         publish_commands=env.get("PUBLISH_COMMANDS", "1").strip() not in {"0", "false", "no"},
+        metrics=env.get("METRICS", "").strip().lower() in {"1", "true", "yes"},
     )

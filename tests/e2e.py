@@ -28,7 +28,8 @@ class BotProcess:
     """``python -m bot run`` (polling or webhook) with its log captured to a file."""
 
     def __init__(self, tg: FakeTelegram, log: Path, *, webhook: bool = False,
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, register: bool = True) -> None:
+        """``register=False``: a webhook replica that leaves setWebhook to ``set-webhook``."""
         self.port = free_port()
         self.secret = "e2e-secret_" + "x" * 20
         env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
@@ -41,7 +42,7 @@ class BotProcess:
         self.env = env
         self.log = log
         args = [sys.executable, "-m", "bot", "run"] + (["--webhook"] if webhook else [])
-        if webhook:
+        if webhook and register:
             subprocess.run([sys.executable, "-m", "bot", "set-webhook"], cwd=ROOT, env=env,
                            check=True, capture_output=True, timeout=60)
         self.handle = log.open("ab")

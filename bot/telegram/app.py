@@ -104,8 +104,11 @@ def register(app: Application, h: Handlers) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, h.text))
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
                                    & filters.COMMAND, h.group))
-    app.add_handler(MessageHandler(
-        (private & (filters.UpdateType.EDITED_MESSAGE | ~filters.TEXT)) | filters.UpdateType.CHANNEL_POSTS,
+    # Media, edits and channel posts get a note and the menu. Service messages (a pin, the
+    # auto-delete timer the privacy page suggests) and business or guest messages get nothing.
+    media = filters.UpdateType.MESSAGE & ~filters.TEXT
+    app.add_handler(MessageHandler(~filters.StatusUpdate.ALL & (
+        (private & (filters.UpdateType.EDITED_MESSAGE | media)) | filters.UpdateType.CHANNEL_POSTS),
         h.other))
     app.add_error_handler(h.error)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from types import TracebackType
 
 TOKEN_RE = re.compile(r"(bot)?\d{4,}:[A-Za-z0-9_-]{20,}")
 CHATTY_LOGGERS = ("telegram", "httpx", "httpcore", "aiohttp.access", "aiohttp.server",
@@ -18,14 +20,32 @@ class RedactTokens(logging.Filter):
         redacted = TOKEN_RE.sub("<token>", message)
         if redacted != message or record.args:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # an exception's message can carry the token (PTB's InvalidToken does): format the
+            # traceback here, redacted; formatters use exc_text instead of formatting it again
+            record.exc_text = _TRACEBACK.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = TOKEN_RE.sub("<token>", record.exc_text)
+        if record.stack_info:
+            record.stack_info = TOKEN_RE.sub("<token>", record.stack_info)
         return True
+
+
+_TRACEBACK = logging.Formatter()
+
+
+def _log_uncaught(kind: type[BaseException], error: BaseException,
+                  tb: TracebackType | None) -> None:
+    """sys.excepthook: an error that stops the process goes through the redacting handler."""
+    logging.getLogger("bot").critical("stopped by an unhandled error", exc_info=(kind, error, tb))
 
 
 def setup_logging(level: str) -> None:
     """Root logging at ``level``; libraries that log ids, texts or URLs held at WARNING or above.
 
     PTB logs updates and API parameters at DEBUG and httpx logs the token URL at INFO, so those
-    loggers never follow LOG_LEVEL below WARNING.
+    loggers never follow LOG_LEVEL below WARNING. Uncaught errors are logged through the same
+    handler, so their tracebacks are redacted too.
     """
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -36,3 +56,4 @@ def setup_logging(level: str) -> None:
     floor = max(logging.WARNING, logging.getLevelName(level))
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(floor)
+    sys.excepthook = _log_uncaught

@@ -12,6 +12,7 @@ from bot.bundle import Bundle
 from bot.config import Config, ConfigError
 from bot.telegram.app import ALLOWED_UPDATES, build_application, publish_commands
 from bot.telegram.holder import BundleHolder
+from bot.telegram.metrics import AnswerCounter
 from bot.telegram.webhook import WEBHOOK_PATH, make_web_app
 
 log = logging.getLogger(__name__)
@@ -49,12 +50,13 @@ async def run_webhook(config: Config, bundle: Bundle) -> None:
     if not config.webhook_secret:
         raise ConfigError("WEBHOOK_SECRET is required in webhook mode (letters, digits, _ and -)")
     holder = BundleHolder(config, bundle)
-    app = build_application(config, holder)
+    metrics = AnswerCounter() if config.metrics else None
+    app = build_application(config, holder, metrics)
     stop = asyncio.Event()
     async with app:
         await app.start()
-        runner = web.AppRunner(make_web_app(app, config.webhook_secret, config.max_body_bytes),
-                               access_log=None)
+        runner = web.AppRunner(make_web_app(app, config.webhook_secret, config.max_body_bytes,
+                                            metrics), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, config.host, config.port)
         await site.start()

@@ -10,13 +10,16 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.telegram.metrics import CONTENT_TYPE, AnswerCounter
+
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 WEBHOOK_PATH = "/telegram"
 
 
-def make_web_app(app: Application, secret: str, max_body: int) -> web.Application:  # type: ignore[type-arg]
-    """aiohttp app with POST /telegram (updates) and GET /healthz."""
+def make_web_app(app: Application, secret: str, max_body: int,  # type: ignore[type-arg]
+                 metrics: AnswerCounter | None = None) -> web.Application:
+    """aiohttp app with POST /telegram (updates), GET /healthz and, with ``metrics``, GET /metrics."""
     expected = secret.encode()
 
     async def receive(request: web.Request) -> web.Response:
@@ -37,6 +40,7 @@ def make_web_app(app: Application, secret: str, max_body: int) -> web.Applicatio
             log.warning("webhook body is not a valid update")  # the body is never logged
             return web.Response(status=400, text="bad request")
         await app.update_queue.put(update)
+        log.debug("update accepted")  # which replica served it; nothing from the update
         return web.Response(text="ok")
 
     async def health(_: web.Request) -> web.Response:
@@ -45,4 +49,10 @@ def make_web_app(app: Application, secret: str, max_body: int) -> web.Applicatio
     web_app = web.Application(client_max_size=max_body + 1024)
     web_app.router.add_post(WEBHOOK_PATH, receive)
     web_app.router.add_get("/healthz", health)
+    if metrics is not None:
+        async def scrape(_: web.Request) -> web.Response:
+            return web.Response(body=metrics.exposition().encode(),
+                                headers={"Content-Type": CONTENT_TYPE})
+
+        web_app.router.add_get("/metrics", scrape)
     return web_app
