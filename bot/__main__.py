@@ -1,4 +1,5 @@
-"""Command line: run, console, check, stats, schema, mark-translated, set-webhook, setup-telegram."""
+"""Command line: run, console, check, stats, schema, mark-translated, set-webhook, setup-telegram,
+site, flyer."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import ROOT, Config, ConfigError, from_env
 
+if TYPE_CHECKING:
+    from bot.bundle import Bundle
 
-def _bundle(config: Config):  # type: ignore[no-untyped-def]
+
+def _bundle(config: Config) -> Bundle:
     from bot.bundle import ContentInvalid, load_bundle
 
     try:
@@ -137,6 +142,36 @@ def cmd_setup_telegram(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace, config: Config) -> int:
+    """Write the static website: every screen in every language."""
+    from bot.site import build_site
+
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    out = Path(args.out)
+    written = build_site(_bundle(config), out, today)
+    print(f"{len(written)} files written; open {out / 'index.html'}")
+    return 0
+
+
+def cmd_flyer(args: argparse.Namespace, config: Config) -> int:
+    """Write a PNG and a PDF flyer with a QR code for the deep link."""
+    from bot.flyer import FlyerError, make_flyer, write_flyer
+
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    try:
+        flyer = make_flyer(_bundle(config), config.bot_username, args.lang.strip().lower(), args.topic,
+                           today)
+    except FlyerError as exc:
+        sys.stderr.write(f"flyer: {exc}\n")
+        return 2
+    if config.bot_username == Config.bot_username:
+        sys.stderr.write(f"note: BOT_USERNAME is not set; the QR code opens @{config.bot_username}\n")
+    for path in write_flyer(flyer, Path(args.out)):
+        print(path)
+    print(flyer.link)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -164,6 +199,16 @@ def parser() -> argparse.ArgumentParser:
         func=cmd_set_webhook)
     sub.add_parser("setup-telegram", help="publish localized commands").set_defaults(
         func=cmd_setup_telegram)
+    site = sub.add_parser("site", help="write the static multilingual website")
+    site.add_argument("out", help="output directory")
+    site.add_argument("--today", help=argparse.SUPPRESS)
+    site.set_defaults(func=cmd_site)
+    fly = sub.add_parser("flyer", help="PNG and PDF flyer with a QR code for a deep link")
+    fly.add_argument("--lang", required=True, help="language code, e.g. es")
+    fly.add_argument("--topic", help="topic id the link opens, e.g. at-home (default: the menu)")
+    fly.add_argument("--out", default=".", help="output directory (default: current)")
+    fly.add_argument("--today", help=argparse.SUPPRESS)
+    fly.set_defaults(func=cmd_flyer)
     return p
 
 

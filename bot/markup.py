@@ -24,10 +24,14 @@ class Span:
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph, or one list item when ``bullet`` is set."""
+    """A paragraph, or one list item when ``bullet`` is set.
+
+    ``card`` marks the statement meant to be shown to an officer (the web page prints it as a card).
+    """
 
     spans: tuple[Span, ...]
     bullet: bool = False
+    card: bool = False
 
     @property
     def text(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -34,11 +35,11 @@ def respond(bundle: Bundle, action: Action, today: dt.date) -> Reply:
     return handler(bundle, action, today)
 
 
-def _reply(bundle: Bundle, lang: str, blocks: list[Block], keyboard: list[list[Button]],
-           **kw: object) -> Reply:
+def _reply(bundle: Bundle, lang: str, blocks: list[Block], keyboard: list[list[Button]], *,
+           erase: bool = False, ephemeral: bool = False) -> Reply:
     info = bundle.library.language(lang)
     return Reply(lang, info.direction, tuple(blocks), tuple(tuple(r) for r in keyboard if r),
-                 **kw)  # type: ignore[arg-type]
+                 erase=erase, ephemeral=ephemeral)
 
 
 def _nav(bundle: Bundle, lang: str) -> list[Button]:
@@ -139,10 +140,10 @@ def _officer_card(bundle: Bundle, page: Page) -> list[Block]:
     english = bundle.library.page(source, page.id)
     blocks: list[Block] = []
     if english and english.officer:
-        blocks += [Block((Span(b.text, bold=True),)) for b in english.officer]
+        blocks += [Block((Span(b.text, bold=True),), card=True) for b in english.officer]
     if page.lang != source and page.translated:
-        blocks.append(plain("— — —"))
-        blocks += page.officer
+        blocks.append(Block((Span("— — —"),), card=True))
+        blocks += [replace(b, card=True) for b in page.officer]
     return blocks
 
 
