@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYBABEL := $(VENV)/bin/pybabel
 STAMP := $(VENV)/.installed
-LANGS := es zh_Hans vi tl ar ht fr pt_BR ko ru uk
+LANGS := es zh_Hans vi tl ar ht fr pt_BR ko ru uk pa hi so am
 
 .PHONY: run test console check lint audit i18n i18n-check schema bench e2e clean system-deps
 
@@ -29,7 +29,8 @@ system-deps:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends nginx; }
-	@MISSING=$$(for p in fonts-dejavu-core fonts-wqy-microhei libfribidi0; do \
+	@MISSING=$$(for p in fonts-dejavu-core fonts-wqy-microhei fonts-lohit-deva fonts-lohit-guru \
+	    fonts-sil-abyssinica libfribidi0; do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	[ -z "$$MISSING" ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends $$MISSING; }
