@@ -60,6 +60,20 @@ def test_start_then_door_in_one_tap_in_every_language(tg: FakeTelegram, polling:
             assert notice in page["text"]
 
 
+def test_localized_commands_published_at_start(tg: FakeTelegram, polling: BotProcess,
+                                               bundle: Bundle) -> None:
+    calls = tg.calls("setMyCommands")
+    by_lang = {c["params"].get("language_code", ""): json.loads(c["params"]["commands"])
+               for c in calls if c["status"] == 200}
+    assert set(by_lang) >= {"", "es", "ar", "zh", "pt", "uk"}
+    spanish = {c["command"]: c["description"] for c in by_lang["es"]}
+    assert spanish["erase"] == bundle.strings("es")("Erase this chat") != "Erase this chat"
+    assert [c["command"] for c in by_lang[""]][:2] == ["start", "door"]
+    described = {c["params"].get("language_code", "") for c in tg.calls("setMyDescription")
+                 if c["status"] == 200}
+    assert described >= {"", "es", "ar"}
+
+
 def test_unknown_language_code_gets_english(tg: FakeTelegram, polling: BotProcess,
                                             bundle: Bundle) -> None:
     tg.send_text(1100, "/start", language_code="mam")
