@@ -17,7 +17,6 @@ from bot.content.yamlfile import Problem
 from bot.render.telegram import MAX_BUTTONS, MAX_PER_ROW, MAX_TEXT, render, utf16_len
 from bot.respond import respond
 
-FIRST_SCREEN = 1200  # characters of body the first message should stay under
 _PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 

@@ -134,3 +134,10 @@ def test_strict_turns_warnings_into_errors(content_copy: Path) -> None:
     assert lenient.returncode == 0
     assert strict.returncode == 1
     assert "error: topic 'privacy' is not translated into es" in strict.stdout
+
+
+def test_long_first_screen_is_a_warning(content_copy: Path) -> None:
+    replace(content_copy / "topics" / "privacy.yaml", "This bot keeps nothing about you.",
+            "This bot keeps nothing about you. " + "More words here. " * 50)
+    found = problems(content_copy)
+    assert any("privacy.yaml:5: warning: the first screen is" in p for p in found), found

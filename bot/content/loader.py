@@ -36,6 +36,7 @@ _HOTLINE_TEXTS = TypeAdapter(dict[str, HotlineText])
 # Never to be shown as help: ICE's tip line and the line for detained people claiming citizenship.
 FORBIDDEN_NUMBERS = frozenset({"+18663472423", "+18554486903"})
 MARKUP_FIELDS = ("body", "more", "officer_statement")
+FIRST_SCREEN = 700  # characters: the first screen should fit a small phone (aim for 600)
 
 
 @dataclass
@@ -227,6 +228,11 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
 
 
 def _check_markup(r: _Reader, doc: YamlDoc, item: Topic | TopicTranslation) -> None:
+    if len(item.body) > FIRST_SCREEN:
+        r.add(doc, ("body",), f"the first screen is {len(item.body)} characters, over "
+              f"{FIRST_SCREEN}: on a small phone people must scroll before the first steps",
+              "keep the most urgent steps in body (aim for 600) and move details to more",
+              "warning")
     for name in MARKUP_FIELDS:
         text = getattr(item, name)
         if not text:
