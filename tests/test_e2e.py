@@ -117,6 +117,20 @@ def test_forged_button_gets_answered_and_the_menu(tg: FakeTelegram, polling: Bot
     assert "Know your rights" in last_text(tg, chat)
 
 
+def test_same_button_twice_is_not_an_error(tg: FakeTelegram, polling: BotProcess) -> None:
+    chat = 1450
+    tg.send_text(chat, "/start", language_code="en")
+    menu = wait_text(tg, chat, "Know your rights")
+    for _ in range(2):
+        tg.press(chat, menu["message_id"], "1:en:t:in-car")
+        wait_text(tg, chat, "Stopped in a car")
+    tg.wait_for(lambda: [c for c in tg.calls("editMessageText")
+                         if int(c["params"]["chat_id"]) == chat and c["status"] == 400
+                         and "not modified" in (c["description"] or "")],
+                what="Telegram's 'message is not modified' answer")
+    assert len(tg.bot_messages(chat)) == 1  # no duplicate page was sent instead
+
+
 def test_restart_between_two_taps(tg: FakeTelegram, polling: BotProcess, logs: Path,
                                   bundle: Bundle) -> None:
     chat = 1500
