@@ -19,11 +19,12 @@ def stats_table(config: Config) -> str:
     if lib is None:
         return "content has errors: run python -m bot check"
     wanted = {m.id for m in extract_template(ROOT) if m.id}
-    rows = [f"{'lang':8} {'topics':>6} {'missing':>7} {'stale':>5} {'machine':>7} "
-            f"{'community':>9} {'legal':>5} {'ui strings':>10}"]
+    states = ("machine", "community", "source-checked", "legal")
+    rows = [f"{'lang':8} {'topics':>6} {'missing':>7} {'stale':>5} "
+            + " ".join(f"{st:>14}" for st in states) + f" {'ui strings':>10}"]
     for code, info in lib.languages.items():
         pages = [p for (lang, _), p in lib.pages.items() if lang == code]
-        states = Counter(p.review_state for p in pages if p.translated)
+        counts = Counter(p.review_state for p in pages if p.translated)
         missing = sum(not p.translated for p in pages)
         stale = sum(p.stale for p in pages)
         ui = f"{len(wanted)}/{len(wanted)}"
@@ -35,17 +36,10 @@ def stats_table(config: Config) -> str:
                     cat = read_po(fh, locale=info.catalog_dir)
                 done = sum(1 for m in cat if m.id in wanted and m.string and not m.fuzzy)
             ui = f"{done}/{len(wanted)}"
-        legal = states["legal"]
-        community = states["community"]
-        machine = states["machine"]
-        if code == lib.source:
-            legal = states["legal"]
-            community = states["source-checked"]
-        rows.append(f"{code:8} {len(pages) - missing:>6} {missing:>7} {stale:>5} {machine:>7} "
-                    f"{community:>9} {legal:>5} {ui:>10}")
+        rows.append(f"{code:8} {len(pages) - missing:>6} {missing:>7} {stale:>5} "
+                    + " ".join(f"{counts[st]:>14}" for st in states) + f" {ui:>10}")
     verified = sum(h.status == "verified" for h in lib.hotlines.values())
     rows.append("")
     rows.append(f"hotlines: {verified} verified (served), "
                 f"{len(lib.hotlines) - verified} unverified (not served)")
-    rows.append("(for English, 'community' counts source-checked topics)")
     return "\n".join(rows)
