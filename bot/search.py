@@ -13,7 +13,6 @@ from itertools import pairwise
 from bot.content.library import Library, Page
 from bot.markup import Block
 
-_WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MAX_RESULTS = 5
 MAX_QUERY_CHARS = 300
@@ -33,12 +32,19 @@ def normalize(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """Words of two or more letters; runs of CJK characters become overlapping pairs."""
     out: list[str] = []
-    for word in _WORD.findall(normalize(text)):
+    for word in _words(normalize(text)):
         if _CJK.search(word):
             out += _cjk_pairs(word)
         elif len(word) >= MIN_WORD or word.isdigit():
             out.append(word)
     return out
+
+
+def _words(text: str) -> list[str]:
+    """Runs of letters, digits and combining marks (Devanagari and Gurmukhi vowel signs are
+    marks: a plain ``\\w+`` would cut Hindi and Punjabi words apart)."""
+    return "".join(c if c.isalnum() or unicodedata.category(c)[0] == "M" else " "
+                   for c in text).split()
 
 
 def _cjk_pairs(word: str) -> list[str]:

@@ -47,3 +47,9 @@ def test_search_never_raises_and_answers_at_most_five(bundle: Bundle, query: str
     if hit is not None:
         assert len(hit.topics) <= 5
         assert hit.lang in bundle.library.languages
+
+
+def test_indic_words_stay_whole() -> None:
+    # vowel signs are combining marks: they must not split Hindi or Punjabi words
+    assert tokens("दरवाज़ा वकील हिरासत चाहिए") == ["दरवाजा", "वकील", "हिरासत", "चाहिए"]
+    assert tokens("ਦਰਵਾਜ਼ਾ ਵਕੀਲ") == ["ਦਰਵਾਜਾ", "ਵਕੀਲ"]
