@@ -52,7 +52,7 @@ def test_make_run_without_token_opens_the_console() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "zh-hans", "vi", "tl", "ar", "ht", "fr", "pt-br",
-                                  "ko", "ru", "uk"])
+                                  "ko", "ru", "uk", "hi", "pa", "so", "am"])
 def test_crisis_features_in_the_console_in_every_language(bundle: Bundle, lang: str) -> None:
     if lang not in bundle.library.languages:
         pytest.skip(f"{lang} is not offered")

@@ -10,7 +10,8 @@ from babel import Locale
 from bot.bundle import Bundle
 from bot.i18n import long_date, negotiate
 
-OFFERED = ["en", "es", "zh-hans", "vi", "tl", "ar", "ht", "fr", "pt-br", "ko", "ru", "uk"]
+OFFERED = ["en", "es", "zh-hans", "vi", "tl", "ar", "ht", "fr", "pt-br", "ko", "ru", "uk",
+           "hi", "pa", "so", "am"]
 
 
 @pytest.mark.parametrize(
