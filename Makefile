@@ -29,7 +29,7 @@ system-deps:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends nginx; }
-	@MISSING=$$(for p in fonts-dejavu-core fonts-wqy-microhei fonts-lohit-deva fonts-lohit-guru \
+	@MISSING=$$(for p in fonts-dejavu-core fonts-wqy-microhei fonts-lohit-deva fonts-freefont-ttf \
 	    fonts-sil-abyssinica libfribidi0; do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	[ -z "$$MISSING" ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -45,13 +45,14 @@ class Face:
 
 
 # First face that has every character of a text wins: DejaVu (Latin, Cyrillic, Vietnamese,
-# Arabic), then WenQuanYi Micro Hei (Chinese, Korean), Lohit (Devanagari for Hindi, Gurmukhi
-# for Punjabi) and Abyssinica SIL (Ethiopic for Amharic).
+# Arabic), then WenQuanYi Micro Hei (Chinese, Korean), Lohit Devanagari (Hindi), FreeSans
+# (Punjabi's Gurmukhi) and Abyssinica SIL (Ethiopic for Amharic).
 FACES = (
     Face("fonts-dejavu-core", FONT_DIR / "dejavu/DejaVuSans.ttf", FONT_DIR / "dejavu/DejaVuSans-Bold.ttf"),
     Face("fonts-wqy-microhei", FONT_DIR / "wqy/wqy-microhei.ttc", None),
     Face("fonts-lohit-deva", FONT_DIR / "lohit-devanagari/Lohit-Devanagari.ttf", None),
-    Face("fonts-lohit-guru", FONT_DIR / "lohit-punjabi/Lohit-Gurmukhi.ttf", None),
+    # GNU FreeSans: Gurmukhi together with Latin (Lohit Gurmukhi has no "ICE")
+    Face("fonts-freefont-ttf", FONT_DIR / "freefont/FreeSans.ttf", None),
     Face("fonts-sil-abyssinica", FONT_DIR / "abyssinica/AbyssinicaSIL-Regular.ttf", None),
 )
 
