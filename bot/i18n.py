@@ -78,9 +78,13 @@ def negotiate(language_code: str | None, offered: Iterable[str], default: str = 
     ``zh-tw`` → ``zh-hans``, ``fil`` → ``tl``); else ``default``. Unknown or junk codes give
     ``default``.
     """
-    offered = list(offered)
     if not language_code:
         return default
+    return _negotiate(language_code, tuple(offered), default)
+
+
+@lru_cache(maxsize=1024)
+def _negotiate(language_code: str, offered: tuple[str, ...], default: str) -> str:
     code = language_code.strip().lower().replace("_", "-")
     if code in offered:
         return code

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot, Message
+from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -15,6 +15,7 @@ from bot.reply import Reply
 
 log = logging.getLogger(__name__)
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # sources are links: no preview cards
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | None = None,
@@ -34,7 +35,7 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | No
         for msg in messages:
             out = await bot.send_message(chat_id, msg.html, parse_mode=ParseMode.HTML,
                                          reply_markup=msg.keyboard,
-                                         disable_web_page_preview=True)
+                                         link_preview_options=NO_PREVIEW)
             sent.append(out.message_id)
         if reply.erase and sent:
             await erase_before(bot, chat_id, min(sent), erase_range)
@@ -56,7 +57,7 @@ async def _edit(bot: Bot, message: Message, html: str, keyboard: object) -> bool
         await bot.edit_message_text(html, chat_id=message.chat_id, message_id=message.message_id,
                                     parse_mode=ParseMode.HTML,
                                     reply_markup=keyboard,  # type: ignore[arg-type]
-                                    disable_web_page_preview=True)
+                                    link_preview_options=NO_PREVIEW)
     except BadRequest as exc:
         # "not modified" is success; anything else (too old, gone) means send a new message
         return "not modified" in str(exc).lower()
