@@ -81,7 +81,6 @@ def build_application(config: Config, holder: BundleHolder, metrics: AnswerCount
         .token(config.token)
         .base_url(config.bot_base_url)
         .concurrent_updates(config.concurrent_updates)
-        .arbitrary_callback_data(False)
     )
     if config.rate_limit_per_second > 0:
         builder = builder.rate_limiter(
