@@ -106,9 +106,15 @@ def _negotiate(language_code: str, offered: tuple[str, ...], default: str) -> st
     return default
 
 
+def _no_month_names(locale: Locale) -> bool:
+    """CLDR has placeholders ("M11") instead of month names for some languages (ht)."""
+    wide = locale.months.get("format", {}).get("wide", {})
+    return not wide or str(wide.get(1, "")).startswith("M0")
+
+
 def long_date(day: dt.date, locale: Locale | None) -> str:
     """A date in the user's locale (Gregorian, Latin digits), ISO where CLDR has no data."""
-    if locale is None:
+    if locale is None or _no_month_names(locale):
         return day.isoformat()
     try:
         return format_date(day, format="long", locale=locale)

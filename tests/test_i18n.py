@@ -73,3 +73,4 @@ def test_dates_follow_the_locale() -> None:
     assert long_date(day, Locale.parse("es")) == "28 de noviembre de 2026"
     assert long_date(day, Locale.parse("en")) == "November 28, 2026"
     assert long_date(day, None) == "2026-11-28"
+    assert long_date(day, Locale.parse("ht")) == "2026-11-28"  # CLDR has no month names for ht
