@@ -19,7 +19,7 @@ from aiohttp import ClientSession, ClientTimeout, web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e import TOKEN, free_port  # noqa: E402
+from tests.e2e import TOKEN, free_port, port_open  # noqa: E402
 from tests.fake_telegram.client import FakeTelegram  # noqa: E402
 from tests.offline import message_update  # noqa: E402
 
@@ -65,17 +65,13 @@ async def _bare_server(port: int) -> web.AppRunner:
 
 
 def _wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
-    import socket
-
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("the bot exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
+        if port_open(port):
+            return
+        time.sleep(0.1)
     raise RuntimeError("the bot did not start")
 
 

@@ -24,6 +24,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def port_open(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:``port``."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def terminate(proc: subprocess.Popen[Any], timeout: float = 15) -> None:
+    """SIGTERM, wait, and kill if it does not stop in time."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class BotProcess:
     """``python -m bot run`` (polling or webhook) with its log captured to a file."""
 
@@ -55,11 +75,8 @@ class BotProcess:
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.log.read_text(errors="replace")
             if webhook:
-                try:
-                    with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                        return
-                except OSError:
-                    pass
+                if port_open(self.port):
+                    return
             elif tg.calls("getUpdates"):
                 return
             time.sleep(0.1)
@@ -67,13 +84,7 @@ class BotProcess:
 
     def stop(self) -> None:
         """SIGTERM and wait."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self.handle.close()
 
 

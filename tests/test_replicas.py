@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +25,7 @@ import pytest
 
 from bot.bundle import Bundle
 from bot.config import ROOT
-from tests.e2e import TOKEN, BotProcess, buttons, data_for, free_port
+from tests.e2e import TOKEN, BotProcess, buttons, data_for, free_port, port_open, terminate
 from tests.fake_telegram.client import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -102,11 +100,9 @@ class Nginx:
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.logs()
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
+            if port_open(self.port):
+                return
+            time.sleep(0.05)
         raise AssertionError("nginx did not start:\n" + self.logs())
 
     @property
@@ -120,13 +116,7 @@ class Nginx:
 
     def stop(self) -> None:
         """Fast shutdown and wait."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc, timeout=10)
 
 
 @dataclass
