@@ -6,25 +6,14 @@ import re
 import sys
 from pathlib import Path
 
-from bot.content.library import source_hash
 from bot.content.loader import load_content
-from bot.content.model import Topic
 
 _HASH_LINE = re.compile(r'^source_hash:.*$', re.MULTILINE)
 
 
 def mark_translated(content: Path, lang: str, topics: list[str]) -> int:
     """Write the current English hash into each named translation (all when none named)."""
-    loaded = load_content(content)
-    hashes = loaded.library.hashes if loaded.library else {}
-    if not hashes:
-        for doc_key, doc in loaded.docs.items():
-            if doc_key.startswith("topics/"):
-                try:
-                    topic = Topic.model_validate(doc.data)
-                except ValueError:
-                    continue
-                hashes[topic.id] = source_hash(topic)
+    hashes = load_content(content).hashes  # there even when other files have errors
     folder = content / "translations" / lang / "topics"
     targets = topics or sorted(p.stem for p in folder.glob("*.yaml"))
     status = 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.config import ROOT
 from bot.content.loader import load_content
+from bot.translations import mark_translated
 from tests.conftest import FIXTURE, TODAY
 
 
@@ -141,3 +142,11 @@ def test_long_first_screen_is_a_warning(content_copy: Path) -> None:
             "This bot keeps nothing about you. " + "More words here. " * 50)
     found = problems(content_copy)
     assert any("privacy.yaml:5: warning: the first screen is" in p for p in found), found
+
+
+def test_mark_translated_clears_staleness_even_with_errors_elsewhere(content_copy: Path) -> None:
+    replace(content_copy / "topics" / "at-home.yaml", "Talk through it.", "Talk through the door.")
+    replace(content_copy / "hotlines.yaml", '"+18554357693"', '"+1855"')  # an unrelated error
+    assert any("stale translation" in p for p in problems(content_copy))
+    assert mark_translated(content_copy, "es", ["at-home"]) == 0
+    assert not any("stale translation" in p for p in problems(content_copy))

@@ -46,6 +46,7 @@ class Loaded:
     library: Library | None
     problems: list[Problem] = field(default_factory=list)
     docs: dict[str, YamlDoc] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)  # of every valid English topic
 
     @property
     def errors(self) -> list[Problem]:
@@ -224,7 +225,7 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
         library = Library(source=source, languages=languages, menu=tuple(menu_file.menu),
                           topics=topics, pages=pages, hotlines=hotlines,
                           hotline_text=hotline_text, regions=regions, hashes=hashes)
-    return Loaded(library, r.problems, r.docs)
+    return Loaded(library, r.problems, r.docs, hashes)
 
 
 def _check_markup(r: _Reader, doc: YamlDoc, item: Topic | TopicTranslation) -> None:
