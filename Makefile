@@ -5,7 +5,7 @@ PYBABEL := $(VENV)/bin/pybabel
 STAMP := $(VENV)/.installed
 LANGS := es zh_Hans vi tl ar ht fr pt_BR ko ru uk pa hi so am
 
-.PHONY: run test console check lint audit i18n i18n-check schema bench e2e clean system-deps
+.PHONY: run test console check lint audit i18n schema bench clean system-deps
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)

@@ -47,7 +47,7 @@ def load_catalogs(locales_dir: Path, codes: Iterable[tuple[str, str]]) -> dict[s
 
 
 class Strings:
-    """The UI strings of one language: ``_()`` and ``ngettext()`` bound to its catalog."""
+    """The UI strings of one language: ``_()`` bound to its catalog."""
 
     def __init__(self, translations: gettext.NullTranslations) -> None:
         self._t = translations
@@ -55,10 +55,6 @@ class Strings:
     def __call__(self, message: str, **values: object) -> str:
         text = self._t.gettext(message)
         return text.format(**values) if values else text
-
-    def plural(self, singular: str, plural: str, n: int, **values: object) -> str:
-        """Plural-aware translation (Arabic has six forms)."""
-        return self._t.ngettext(singular, plural, n).format(n=n, **values)
 
 
 @lru_cache(maxsize=512)

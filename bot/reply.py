@@ -22,8 +22,7 @@ class Reply:
     """An answer in one language.
 
     ``erase`` asks the adapter to delete the chat's recent messages before sending;
-    ``ephemeral`` asks it to delete this reply after a short while; ``toast`` is the short
-    text shown when a button press is answered.
+    ``ephemeral`` asks it to delete this reply after a short while.
     """
 
     lang: str
@@ -32,4 +31,3 @@ class Reply:
     keyboard: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     erase: bool = False
     ephemeral: bool = False
-    toast: str | None = None
