@@ -17,6 +17,7 @@ _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _ARG = {
     "t": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
     "x": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    "c": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
     "s": re.compile(r"^[0-9]$"),
     "r": re.compile(r"^[A-Z]{2}$"),
 }
@@ -28,6 +29,7 @@ class Kind(StrEnum):
     MENU = "m"
     TOPIC = "t"
     MORE = "x"
+    SOURCES = "c"
     HOTLINES = "h"
     STATES = "s"
     REGION = "r"

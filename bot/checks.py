@@ -30,7 +30,7 @@ def check_rendering(bundle: Bundle, today: dt.date) -> list[Problem]:
         actions += [Action(lang, Kind.STATES, str(n)) for n in range(3)]
         actions += [Action(lang, Kind.REGION, code) for code in lib.regions]
         for tid in lib.topics:
-            actions += [Action(lang, Kind.TOPIC, tid), Action(lang, Kind.MORE, tid)]
+            actions += [Action(lang, k, tid) for k in (Kind.TOPIC, Kind.MORE, Kind.SOURCES)]
         for action in actions:
             problems += _check_action(bundle, action, today)
     return problems
@@ -61,7 +61,7 @@ def _check_action(bundle: Bundle, action: Action, today: dt.date) -> list[Proble
 
 
 def _where(lib: Library, action: Action) -> str:
-    if action.kind in (Kind.TOPIC, Kind.MORE) and action.arg:
+    if action.kind in (Kind.TOPIC, Kind.MORE, Kind.SOURCES) and action.arg:
         if action.lang == lib.source:
             return f"content/topics/{action.arg}.yaml"
         return f"content/translations/{action.lang}/topics/{action.arg}.yaml"

@@ -7,19 +7,23 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 import phonenumbers
+from babel import Locale
 
 from bot.actions import Action, Kind
+from bot.bidi import RLM, has_rtl, isolate_ltr, isolate_pieces
 from bot.bundle import Bundle
 from bot.content.library import Page
-from bot.content.model import Hotline
+from bot.content.model import Hotline, Source
 from bot.i18n import N_, Strings, long_date
 from bot.markup import Block, Span, plain
 from bot.reply import Button, Reply
 
 URGENT_ROWS = 6
 STATES_PER_PAGE = 20
-LRI, PDI = "\u2068", "\u2069"  # isolate numbers and URLs inside right-to-left text
+# Arrows for "back", "previous page" and "next page", by text direction.
+ARROWS = {"ltr": ("⬅", "◀", "▶"), "rtl": ("➡", "▶", "◀")}
 
+LEGAL_HELP = "legal-help"  # the topic offered beside every list of hotlines
 MENU_LABELS = {
     "hotlines": N_("📞 Hotlines"),
     "language": N_("🌐 Language"),
@@ -38,8 +42,32 @@ def respond(bundle: Bundle, action: Action, today: dt.date) -> Reply:
 def _reply(bundle: Bundle, lang: str, blocks: list[Block], keyboard: list[list[Button]], *,
            erase: bool = False, ephemeral: bool = False) -> Reply:
     info = bundle.library.language(lang)
-    return Reply(lang, info.direction, tuple(blocks), tuple(tuple(r) for r in keyboard if r),
+    rows = [r for r in keyboard if r]
+    if info.direction == "rtl":
+        blocks = [_rtl_block(b) for b in blocks]
+        rows = [[_rtl_button(b) for b in r] for r in rows]
+    return Reply(lang, info.direction, tuple(blocks), tuple(tuple(r) for r in rows),
                  erase=erase, ephemeral=ephemeral)
+
+
+def _rtl_block(block: Block) -> Block:
+    """Numbers, URLs and Latin words keep their order; a paragraph with Arabic reads right to left.
+
+    A block with no right-to-left letter at all (English fallback, the officer card) is left alone.
+    """
+    if not has_rtl(block.text):
+        return block
+    texts = isolate_pieces([s.text for s in block.spans])
+    texts = [t.replace("\n", "\n" + RLM) for t in texts]
+    texts[0] = RLM + texts[0]
+    return replace(block, spans=tuple(replace(s, text=t) for s, t in zip(block.spans, texts,
+                                                                         strict=True)))
+
+
+def _rtl_button(button: Button) -> Button:
+    if not has_rtl(button.label):
+        return button
+    return replace(button, label=RLM + isolate_ltr(button.label))
 
 
 def _nav(bundle: Bundle, lang: str) -> list[Button]:
@@ -93,6 +121,7 @@ def _topic(bundle: Bundle, action: Action, today: dt.date) -> Reply:
                                 for label, tid in page.choices if bundle.library.page(lang, tid)]
     if page.more:
         rows.append([Button(_("📖 More"), Action(lang, Kind.MORE, page.id))])
+    rows.append([Button(_("📚 Sources"), Action(lang, Kind.SOURCES, page.id))])
     rows += _pairs(_related(bundle, page))
     if page.id == "privacy":
         rows.append([Button(_(MENU_LABELS["erase"]), Action(lang, Kind.ERASE))])
@@ -114,9 +143,43 @@ def _more(bundle: Bundle, action: Action, today: dt.date) -> Reply:
     blocks += page.more
     blocks += _hotline_blocks(bundle, lang, _page_hotlines(bundle, page), _)
     blocks += _footer(bundle, page, _)
-    rows = [[Button("⬅ " + page.title, Action(lang, Kind.TOPIC, page.id))],
+    back = ARROWS[bundle.library.language(lang).direction][0]
+    rows = [[Button(back + " " + page.title, Action(lang, Kind.TOPIC, page.id))],
+            [Button(_("📚 Sources"), Action(lang, Kind.SOURCES, page.id))],
             *_pairs(_related(bundle, page)), _nav(bundle, lang)]
     return _reply(bundle, lang, blocks, rows)
+
+
+def _sources(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    """Every source of a topic: publisher, date, what it supports, and the link."""
+    lang = action.lang
+    _ = bundle.strings(lang)
+    page = bundle.library.page(lang, action.arg)
+    if page is None:
+        return _menu(bundle, action, today, _("That page is not available. Here is the menu."))
+    locale = bundle.library.language(lang).locale
+    blocks = [plain(_("Sources: {title}", title=page.title), bold=True),
+              plain(_("Each fact on this page comes from the publisher's own page. The notes "
+                      "are in English."), italic=True)]
+    for n, src in enumerate(page.sources, 1):
+        blocks.append(Block((Span(f"{n}. "), Span(src.publisher, bold=True),
+                             Span(f" ({_source_date(_, src, locale)}): "),
+                             Span(src.supports + " "), Span(_host(src.url), href=src.url))))
+    back = ARROWS[bundle.library.language(lang).direction][0]
+    rows = [[Button(back + " " + page.title, Action(lang, Kind.TOPIC, page.id))],
+            _nav(bundle, lang)]
+    return _reply(bundle, lang, blocks, rows)
+
+
+def _source_date(_: Strings, src: Source, locale: Locale | None) -> str:
+    if src.published:
+        return long_date(src.published, locale)
+    return _("seen {date}", date=long_date(src.date, locale))
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def _notices(_: Strings, page: Page, source: str) -> list[Block]:
@@ -176,16 +239,25 @@ def _pairs(buttons: list[Button]) -> list[list[Button]]:
 
 
 def _footer(bundle: Bundle, page: Page, _: Strings) -> list[Block]:
-    info = bundle.library.language(page.lang)
-    stamp = _("Reviewed by {who} on {date}.", who=page.reviewed_by,
-              date=long_date(page.reviewed_on, info.locale)) if page.reviewed_on else _(
-        "Reviewed by {who}.", who=page.reviewed_by)
+    """The review stamps, said for what they cover, and the one or two sources behind this screen."""
+    locale = bundle.library.language(page.lang).locale
+    english = long_date(page.reviewed_on, locale)
+    if page.lang == bundle.library.source:
+        stamp = _("Reviewed by {who} on {date}.", who=page.reviewed_by, date=english)
+    else:
+        stamp = _("English text reviewed by {who} on {date}.", who=page.reviewed_by, date=english)
+        if page.translation_by and page.translation_on:
+            stamp = _("Translation checked by {who} on {date}.", who=page.translation_by,
+                      date=long_date(page.translation_on, locale)) + " " + stamp
     spans: list[Span] = [Span(_("Sources:") + " ", italic=True)]
-    for n, src in enumerate(page.sources, 1):
+    for n, src in enumerate(page.first_sources, 1):
         if n > 1:
             spans.append(Span(" · ", italic=True))
-        host = urlsplit(src.url).hostname or src.url
-        spans.append(Span(f"{n}. {host.removeprefix('www.')}", href=src.url))
+        spans.append(Span(f"{src.publisher}, {long_date(src.date, locale)}", href=src.url))
+    more = len(page.sources) - len(page.first_sources)
+    if more > 0:
+        spans.append(Span(" · " + _("Sources in all: {count}", count=len(page.sources)),
+                          italic=True))
     return [plain(stamp + " " + _("General information, not legal advice."), italic=True),
             Block(tuple(spans))]
 
@@ -197,29 +269,35 @@ def format_number(number: str) -> str:
 
 
 def _hotline_blocks(bundle: Bundle, lang: str, lines: list[Hotline], _: Strings) -> list[Block]:
-    rtl = bundle.library.language(lang).direction == "rtl"
+    """Each line: name and number, then what it is for, who runs it, how and when to reach it."""
     blocks = []
     for h in lines:
         words = bundle.library.hotline_words(lang, h)
         number = format_number(h.number)
         if h.vanity:
             number += f" ({h.vanity})"
-        if rtl:
-            number = LRI + number + PDI
         spans = [Span(f"📞 {words.name}: ", bold=True), Span(number, bold=True)]
-        details = []
-        if h.sms:
-            details.append(_("Text: {number}", number=format_number(h.sms)))
+        lines_out = []
+        if h.operator == "ice":
+            lines_out.append("⚠️ " + _("Run by ICE (Immigration and Customs Enforcement)."))
+        lines_out.append(str(words.purpose))
+        if h.sms == h.number:
+            how = _("Call or text.")
+        elif h.sms:
+            how = _("Call. Text: {number}", number=format_number(h.sms))
+        else:
+            how = _("Call.")
+        details = [how]
         if words.hours:
             details.append(words.hours)
         if h.languages:
             names = [bundle.library.language(c).name if c in bundle.library.languages
                      else c for c in h.languages]
             details.append(_("Languages: {names}", names=", ".join(names)))
+        lines_out.append(" · ".join(details))
         if words.note:
-            details.append(words.note)
-        if details:
-            spans.append(Span("\n" + " · ".join(details)))
+            lines_out.append(words.note)
+        spans.append(Span("\n" + "\n".join(lines_out)))
         blocks.append(Block(tuple(spans)))
     return blocks
 
@@ -230,8 +308,14 @@ def _hotlines(bundle: Bundle, action: Action, today: dt.date) -> Reply:
     blocks = [plain(_("National hotlines"), bold=True)]
     blocks += _hotline_blocks(bundle, lang, bundle.library.verified_hotlines("US"), _)
     blocks.append(plain(_("Choose your state to see local lines. You can also type its name.")))
-    rows = [[Button(_("📍 Choose your state"), Action(lang, Kind.STATES, "0"))], _nav(bundle, lang)]
+    rows = [[Button(_("📍 Choose your state"), Action(lang, Kind.STATES, "0"))],
+            *_legal_help_row(bundle, lang), _nav(bundle, lang)]
     return _reply(bundle, lang, blocks, rows)
+
+
+def _legal_help_row(bundle: Bundle, lang: str) -> list[list[Button]]:
+    page = bundle.library.page(lang, LEGAL_HELP)
+    return [[Button("⚖️ " + page.title, Action(lang, Kind.TOPIC, LEGAL_HELP))]] if page else []
 
 
 def _states(bundle: Bundle, action: Action, today: dt.date) -> Reply:
@@ -244,11 +328,12 @@ def _states(bundle: Bundle, action: Action, today: dt.date) -> Reply:
     buttons = [Button(bundle.library.region_name(lang, c), Action(lang, Kind.REGION, c))
                for c in chunk]
     rows = _pairs(buttons)
+    _back, previous, following = ARROWS[bundle.library.language(lang).direction]
     paging = []
     if n > 0:
-        paging.append(Button("◀", Action(lang, Kind.STATES, str(n - 1))))
+        paging.append(Button(previous, Action(lang, Kind.STATES, str(n - 1))))
     if n < pages - 1:
-        paging.append(Button("▶", Action(lang, Kind.STATES, str(n + 1))))
+        paging.append(Button(following, Action(lang, Kind.STATES, str(n + 1))))
     rows.append(paging)
     rows.append(_nav(bundle, lang))
     text = _("Choose your state or territory ({page} of {pages}):", page=n + 1, pages=pages)
@@ -266,12 +351,14 @@ def _region(bundle: Bundle, action: Action, today: dt.date) -> Reply:
     blocks = [plain(_("Hotlines for {state}", state=name), bold=True)]
     if local:
         blocks += _hotline_blocks(bundle, lang, local, _)
+        blocks.append(plain(_("National hotlines"), bold=True))
     else:
-        blocks.append(plain(_("We have no checked local hotline for {state} yet. "
-                              "These national lines can help:", state=name)))
-    blocks.append(plain(_("National hotlines"), bold=True))
+        blocks.append(plain(_("We have no checked local hotline for {state} yet. These national "
+                              "lines are not run by ICE, and free legal help is one tap away "
+                              "below:", state=name)))
     blocks += _hotline_blocks(bundle, lang, bundle.library.verified_hotlines("US"), _)
-    rows = [[Button(_("📍 Choose your state"), Action(lang, Kind.STATES, "0"))], _nav(bundle, lang)]
+    rows = [[Button(_("📍 Choose your state"), Action(lang, Kind.STATES, "0"))],
+            *_legal_help_row(bundle, lang), _nav(bundle, lang)]
     return _reply(bundle, lang, blocks, rows)
 
 
@@ -325,6 +412,7 @@ _HANDLERS = {
     Kind.MENU: _menu,
     Kind.TOPIC: _topic,
     Kind.MORE: _more,
+    Kind.SOURCES: _sources,
     Kind.HOTLINES: _hotlines,
     Kind.STATES: _states,
     Kind.REGION: _region,

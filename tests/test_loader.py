@@ -38,8 +38,8 @@ def test_invalid_phone_number(content_copy: Path) -> None:
 def test_non_https_source(content_copy: Path) -> None:
     replace(
         content_copy / "topics" / "at-home.yaml",
-        '"https://www.kpbs.org/news"',
-        '"http://www.kpbs.org/news"',
+        '"https://www.kpbs.org/news/border-immigration/2025/01/24/know-your-rights"',
+        '"http://www.kpbs.org/news/border-immigration/2025/01/24/know-your-rights"',
     )
     found = problems(content_copy)
     assert any("at-home.yaml:16:" in p and "https" in p for p in found), found
@@ -79,9 +79,9 @@ def test_missing_translation_is_a_warning(content_copy: Path) -> None:
 
 def test_review_due_is_a_warning_then_an_error(content_copy: Path) -> None:
     soon = problems(content_copy, dt.date(2027, 6, 1))
-    assert any("at-home.yaml:22: warning: review was due on 2027-05-28" in p for p in soon), soon
+    assert any("at-home.yaml:26: warning: review was due on 2027-05-28" in p for p in soon), soon
     late = problems(content_copy, dt.date(2027, 8, 1))
-    assert any("at-home.yaml:22: error:" in p and "grace period" in p for p in late), late
+    assert any("at-home.yaml:26: error:" in p and "grace period" in p for p in late), late
 
 
 def test_verified_hotline_needs_recent_sources(content_copy: Path) -> None:
@@ -103,13 +103,13 @@ def test_unknown_field_and_bad_date(content_copy: Path) -> None:
     found = problems(content_copy)
     assert any("privacy.yaml:4:" in p and "sumary: is not a known field" in p for p in found)
     assert any("privacy.yaml:1:" in p and "summary: is required" in p for p in found)
-    assert any("privacy.yaml:13:" in p and "YYYY-MM-DD" in p for p in found), found
+    assert any("privacy.yaml:16:" in p and "YYYY-MM-DD" in p for p in found), found
 
 
 def test_duplicate_hotline_id(content_copy: Path) -> None:
     replace(content_copy / "hotlines.yaml", 'id: "old-line"', 'id: "icirr"')
     found = problems(content_copy)
-    assert any("hotlines.yaml:14:" in p and "duplicate hotline id 'icirr'" in p for p in found)
+    assert any("hotlines.yaml:16:" in p and "duplicate hotline id 'icirr'" in p for p in found)
 
 
 def test_check_command_reports_file_and_line(content_copy: Path) -> None:
@@ -150,3 +150,46 @@ def test_mark_translated_clears_staleness_even_with_errors_elsewhere(content_cop
     assert any("stale translation" in p for p in problems(content_copy))
     assert mark_translated(content_copy, "es", ["at-home"]) == 0
     assert not any("stale translation" in p for p in problems(content_copy))
+
+
+KPBS = '"https://www.kpbs.org/news/border-immigration/2025/01/24/know-your-rights"'
+
+
+def test_refused_domain_is_an_error_at_its_line(content_copy: Path) -> None:
+    replace(content_copy / "topics" / "at-home.yaml", KPBS,
+            '"https://www.arcamax.com/politics/story/s-12345"')
+    replace(content_copy / "hotlines.yaml", '"https://es.icirr.org/hotline"',
+            '"https://news.arcamax.com/icirr"')
+    found = problems(content_copy)
+    assert any("at-home.yaml:16: error: arcamax.com is never a source" in p for p in found), found
+    assert any("hotlines.yaml:12: error: arcamax.com is never a source" in p for p in found), found
+
+
+def test_bare_domain_is_not_a_source(content_copy: Path) -> None:
+    replace(content_copy / "topics" / "at-home.yaml", KPBS, '"https://www.kpbs.org/"')
+    found = problems(content_copy)
+    assert any("at-home.yaml:16: error:" in p and "a whole site, not a page" in p
+               for p in found), found
+
+
+def test_source_needs_a_date(content_copy: Path) -> None:
+    replace(content_copy / "topics" / "at-home.yaml", '    published: "2025-01-24"\n', "")
+    replace(content_copy / "topics" / "at-home.yaml", '    seen: "2026-11-20"\n', "")
+    found = problems(content_copy)
+    assert any("at-home.yaml:16: error:" in p and "a source needs a date" in p
+               for p in found), found
+
+
+def test_at_most_two_sources_on_the_first_screen(content_copy: Path) -> None:
+    topic = content_copy / "topics" / "at-home.yaml"
+    entry = ('  - url: "https://www.aclu.org/know-your-rights/immigrants-rights"\n'
+             '    publisher: "ACLU"\n    seen: "2026-11-20"\n    supports: "Stay silent"\n'
+             '    first: true\n')
+    replace(topic, "review:\n", entry + entry.replace("immigrants-rights", "x") + "review:\n")
+    found = problems(content_copy)
+    assert any("at-home.yaml:31: error: 3 sources are marked for the first screen" in p
+               for p in found), found
+    text = topic.read_text(encoding="utf-8").replace("    first: true\n", "")
+    topic.write_text(text, encoding="utf-8")
+    found = problems(content_copy)
+    assert any("no source is marked for the first screen" in p for p in found), found

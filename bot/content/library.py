@@ -66,12 +66,19 @@ class Page:
     keywords: tuple[str, ...]
     sources: tuple[Source, ...]
     review_state: str
-    reviewed_by: str
-    reviewed_on: dt.date | None
+    reviewed_by: str  # the English text's review
+    reviewed_on: dt.date
+    translation_by: str | None  # a person's review of the translation (None for machine or English)
+    translation_on: dt.date | None
     next_review: dt.date
     served: bool
     translated: bool
     stale: bool
+
+    @property
+    def first_sources(self) -> tuple[Source, ...]:
+        """The one or two sources shown on the first screen."""
+        return tuple(s for s in self.sources if s.first)
 
     def expired(self, today: dt.date, grace_days: int) -> bool:
         """True once the English review is past due by more than the grace period."""
@@ -107,14 +114,19 @@ class Library:
         return names.get(lang) or names.get(self.source) or code
 
     def verified_hotlines(self, region: str) -> list[Hotline]:
-        """Verified lines serving ``region`` (``US`` for national ones), in file order."""
-        return [h for h in self.hotlines.values() if h.status == "verified" and region in h.regions]
+        """Verified lines serving ``region`` (``US`` for national ones), in file order.
+
+        ICE's own lines are never offered as help: they appear only on the topics that attach them.
+        """
+        return [h for h in self.hotlines.values()
+                if h.status == "verified" and region in h.regions and h.operator != "ice"]
 
     def hotline_words(self, lang: str, hotline: Hotline) -> HotlineText:
         """Name, hours and note in ``lang`` where translated, else English."""
         text = self.hotline_text.get((lang, hotline.id)) or HotlineText()
-        return HotlineText(name=text.name or hotline.name, hours=text.hours or hotline.hours,
-                           note=text.note or hotline.note)
+        return HotlineText(name=text.name or hotline.name,
+                           purpose=text.purpose or hotline.purpose,
+                           hours=text.hours or hotline.hours, note=text.note or hotline.note)
 
 
 def build_page(
@@ -125,12 +137,12 @@ def build_page(
     labels = tuple(tr.choices) if tr is not None and len(tr.choices) == len(topic.choices) else tuple(
         c.label for c in topic.choices)
     state: str = topic.review.state
-    by: str = topic.review.by
-    on: dt.date | None = topic.review.reviewed
+    tr_by: str | None = None
+    tr_on: dt.date | None = None
     if tr is not None:
         state = tr.review.state
-        if state != "machine":  # a machine draft shows the English review and a notice instead
-            by, on = tr.review.by, tr.review.reviewed
+        if state != "machine":  # a machine draft has only the English review, and a notice
+            tr_by, tr_on = tr.review.by, tr.review.reviewed
     return Page(
         id=topic.id,
         lang=lang,
@@ -145,8 +157,10 @@ def build_page(
         keywords=tuple(tr.keywords) if tr else tuple(topic.keywords),
         sources=tuple(topic.sources),
         review_state=state,
-        reviewed_by=by,
-        reviewed_on=on,
+        reviewed_by=topic.review.by,
+        reviewed_on=topic.review.reviewed,
+        translation_by=tr_by,
+        translation_on=tr_on,
         next_review=topic.review.next_review,
         served=topic.status == "verified",
         translated=tr is not None or is_source,

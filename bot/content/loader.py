@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -25,6 +26,7 @@ from bot.content.model import (
     LanguagesFile,
     MenuFile,
     RegionsFile,
+    SourcesPolicyFile,
     Topic,
     TopicTranslation,
 )
@@ -36,6 +38,7 @@ _HOTLINE_TEXTS = TypeAdapter(dict[str, HotlineText])
 # Never to be shown as help: ICE's tip line and the line for detained people claiming citizenship.
 FORBIDDEN_NUMBERS = frozenset({"+18663472423", "+18554486903"})
 MARKUP_FIELDS = ("body", "more", "officer_statement")
+MAX_FIRST_SOURCES = 2  # sources on a topic's first screen; the rest are one tap away
 FIRST_SCREEN = 700  # characters: the first screen should fit a small phone (aim for 600)
 
 
@@ -152,6 +155,8 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
     menu_file, menu_doc = r.model("menu.yaml", MenuFile)
     hot_file, hot_doc = r.model("hotlines.yaml", HotlinesFile)
     reg_file, _ = r.model("regions.yaml", RegionsFile)
+    policy, _ = r.model("refused-sources.yaml", SourcesPolicyFile)
+    refused = {entry.domain: entry.why for entry in policy.refused} if policy else {}
 
     topics: dict[str, Topic] = {}
     topic_docs: dict[str, YamlDoc] = {}
@@ -168,6 +173,7 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
         topic_docs[topic.id] = doc
         _check_markup(r, doc, topic)
         _check_review(r, doc, topic, today, grace_days)
+        _check_topic_sources(r, doc, topic, refused)
 
     hotlines: dict[str, Hotline] = {}
     if hot_file and hot_doc:
@@ -177,6 +183,8 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
                       "give each hotline its own id")
             hotlines[h.id] = h
             _check_hotline(r, hot_doc, i, h, today)
+            for j, src in enumerate(h.sources):
+                _check_url(r, hot_doc, ("hotlines", i, "sources", j, "url"), src.url, refused)
 
     languages: dict[str, LanguageInfo] = {}
     if langs_file and langs_doc:
@@ -259,6 +267,36 @@ def _check_review(r: _Reader, doc: YamlDoc, topic: Topic, today: dt.date, grace:
               "have it reviewed, then update review.reviewed and review.next_review", "warning")
 
 
+def _refused_domain(url: str, refused: dict[str, str]) -> str | None:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return next((d for d in refused if host == d or host.endswith("." + d)), None)
+
+
+def _check_url(r: _Reader, doc: YamlDoc, loc: tuple[Any, ...], url: str,
+               refused: dict[str, str]) -> None:
+    domain = _refused_domain(url, refused)
+    if domain:
+        r.add(doc, loc, f"{domain} is never a source: {refused[domain]}",
+              "cite the publisher's own page (see content/refused-sources.yaml)")
+    elif urlsplit(url).path in ("", "/") and not urlsplit(url).query:
+        r.add(doc, loc, f"{url} is a whole site, not a page: nobody can re-check the fact there",
+              "give the full address of the page that states it")
+
+
+def _check_topic_sources(r: _Reader, doc: YamlDoc, topic: Topic, refused: dict[str, str]) -> None:
+    for i, src in enumerate(topic.sources):
+        _check_url(r, doc, ("sources", i, "url"), src.url, refused)
+    first = [i for i, src in enumerate(topic.sources) if src.first]
+    if len(first) > MAX_FIRST_SOURCES:
+        r.add(doc, ("sources", first[MAX_FIRST_SOURCES], "first"),
+              f"{len(first)} sources are marked for the first screen, over {MAX_FIRST_SOURCES}",
+              "keep 'first: true' on the one or two sources behind the first screen; "
+              "the others are one tap away under Sources")
+    elif not first:
+        r.add(doc, ("sources",), "no source is marked for the first screen",
+              "add 'first: true' to the one or two sources behind the body")
+
+
 def _check_hotline(r: _Reader, doc: YamlDoc, i: int, h: Hotline, today: dt.date) -> None:
     loc = ("hotlines", i)
     for key, number in (("number", h.number), ("sms", h.sms)):
@@ -270,13 +308,13 @@ def _check_hotline(r: _Reader, doc: YamlDoc, i: int, h: Hotline, today: dt.date)
             r.add(doc, (*loc, "status"), f"unverified hotline '{h.id}' has no 'verify' note",
                   "say what would verify it", "warning")
         return
-    newest = max(s.seen for s in h.sources)
+    newest = max(s.date for s in h.sources)
     if len({s.url for s in h.sources}) < 2:
         r.add(doc, (*loc, "sources"), f"hotline '{h.id}' is verified with fewer than two sources",
               'add a second independent source or set status: "unverified"')
     if (today - newest).days > 730:
         r.add(doc, (*loc, "sources"),
-              f"hotline '{h.id}' newest source was seen {newest}, over 24 months ago",
+              f"hotline '{h.id}' newest source is from {newest}, over 24 months ago",
               'confirm the number from a recent source or set status: "unverified"')
 
 

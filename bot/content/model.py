@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", max_length=12)]
@@ -67,10 +67,25 @@ class MenuFile(_Strict):
 
 
 class Source(_Strict):
-    """A public source that backs a topic's facts."""
+    """A public source that backs a topic's facts: the publisher's own page, dated."""
 
     url: HttpsUrl
+    publisher: Line = Field(description="Who published the fact (the body, court, organisation or outlet)")
+    published: dt.date | None = Field(default=None, description="When the page was published")
+    seen: dt.date | None = Field(default=None, description="When the page was last read")
     supports: Line = Field(description="Which statement this source supports")
+    first: bool = Field(default=False, description="Shown on the topic's first screen (at most two)")
+
+    @model_validator(mode="after")
+    def _dated(self) -> Source:
+        if self.published is None and self.seen is None:
+            raise ValueError("a source needs a date: published, or seen (when it was last read)")
+        return self
+
+    @property
+    def date(self) -> dt.date:
+        """The date a reader is shown: publication when known, else when it was last read."""
+        return self.published or self.seen  # type: ignore[return-value]  # one is set (validator)
 
 
 class Review(_Strict):
@@ -94,7 +109,7 @@ class TranslationReview(_Strict):
 class Choice(_Strict):
     """A button in a step-by-step flow (for example the warrant check)."""
 
-    label: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    label: Annotated[str, StringConstraints(min_length=1, max_length=60)]
     topic: TopicId
 
 
@@ -129,17 +144,23 @@ class TopicTranslation(_Strict):
     body: Line
     more: str | None = None
     officer_statement: str | None = None
-    choices: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(
+    choices: list[Annotated[str, StringConstraints(min_length=1, max_length=90)]] = Field(
         default_factory=list
     )
     keywords: list[Line] = Field(default_factory=list)
 
 
 class HotlineSource(_Strict):
-    """Where a number was printed, and when it was seen there."""
+    """Where a number was printed, and when: published (if the page shows it) and last seen."""
 
     url: HttpsUrl
+    published: dt.date | None = None
     seen: dt.date
+
+    @property
+    def date(self) -> dt.date:
+        """The date recency is judged on."""
+        return self.published or self.seen
 
 
 class Hotline(_Strict):
@@ -147,6 +168,10 @@ class Hotline(_Strict):
 
     id: TopicId
     name: Line
+    operator: Literal["community", "government", "ice"] = Field(
+        description="Who runs it; an 'ice' line is never on the hotlines screens, only on the "
+        "topics that attach it, labelled as run by ICE")
+    purpose: Line = Field(description="What the line is for, in a few words")
     number: E164
     sms: E164 | None = None
     vanity: str | None = None
@@ -155,7 +180,8 @@ class Hotline(_Strict):
     regions: list[Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})$")]] = Field(min_length=1)
     note: str | None = None
     status: Literal["verified", "unverified"]
-    verify: str | None = Field(default=None, description="What would verify an unverified line")
+    verify: str | None = Field(default=None, description="What would verify an unverified line, or "
+                               "the live re-check still owed on a verified one")
     sources: list[HotlineSource] = Field(min_length=1)
 
 
@@ -169,8 +195,22 @@ class HotlineText(_Strict):
     """A hotline's words in another language."""
 
     name: str | None = None
+    purpose: str | None = None
     hours: str | None = None
     note: str | None = None
+
+
+class RefusedSource(_Strict):
+    """A site that is never cited: a copy, aggregator or content farm."""
+
+    domain: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")]
+    why: Line
+
+
+class SourcesPolicyFile(_Strict):
+    """content/refused-sources.yaml: domains that are never a source (subdomains included)."""
+
+    refused: list[RefusedSource]
 
 
 class RegionsFile(_Strict):
@@ -186,4 +226,5 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "topic-translation": TopicTranslation,
     "hotlines": HotlinesFile,
     "regions": RegionsFile,
+    "refused-sources": SourcesPolicyFile,
 }

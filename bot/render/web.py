@@ -36,12 +36,13 @@ def action_path(action: Action) -> str | None:
         Kind.MENU: f"{lang}/index.html",
         Kind.TOPIC: f"{lang}/t/{arg}.html",
         Kind.MORE: f"{lang}/x/{arg}.html",
+        Kind.SOURCES: f"{lang}/c/{arg}.html",
         Kind.HOTLINES: f"{lang}/hotlines.html",
         Kind.STATES: f"{lang}/s/{arg or '0'}.html",
         Kind.REGION: f"{lang}/r/{arg}.html",
         Kind.LANGUAGES: f"{lang}/languages.html",
     }
-    if action.kind in (Kind.TOPIC, Kind.MORE, Kind.REGION) and not arg:
+    if action.kind in (Kind.TOPIC, Kind.MORE, Kind.SOURCES, Kind.REGION) and not arg:
         return None
     return paths.get(action.kind)  # erasing a chat and typed searches have no page
 

@@ -18,11 +18,12 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 NAME = "kyr_bot_answers_total"
 OTHER = "other"
 SCREENS = {
-    Kind.MENU: "menu", Kind.TOPIC: "topic", Kind.MORE: "more", Kind.HOTLINES: "hotlines",
+    Kind.MENU: "menu", Kind.TOPIC: "topic", Kind.MORE: "more", Kind.SOURCES: "sources",
+    Kind.HOTLINES: "hotlines",
     Kind.STATES: "states", Kind.REGION: "region", Kind.LANGUAGES: "languages",
     Kind.ERASE: "erase", Kind.SEARCH: "search",
 }
-WITH_TOPIC = frozenset({Kind.TOPIC, Kind.MORE})
+WITH_TOPIC = frozenset({Kind.TOPIC, Kind.MORE, Kind.SOURCES})
 
 Labels = tuple[tuple[str, str], ...]
 
