@@ -34,12 +34,22 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     from bot.telegram.run import run_polling, run_webhook
 
     setup_logging(config.log_level)
+    no_core_dumps()
     if not config.token:
         sys.stderr.write("TELEGRAM_BOT_TOKEN is not set. For the offline chat: python -m bot console\n")
         return 2
+    if args.webhook:
+        config.check_webhook(url_required=False)
     bundle = _bundle(config)
     asyncio.run(run_webhook(config, bundle) if args.webhook else run_polling(config, bundle))
     return 0
+
+
+def no_core_dumps() -> None:
+    """A crash must not write the process's memory (people's messages) to disk."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def cmd_console(args: argparse.Namespace, config: Config) -> int:
@@ -122,12 +132,19 @@ def cmd_mark_translated(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_set_webhook(args: argparse.Namespace, config: Config) -> int:
     """Register the webhook once per deploy."""
-    from bot.telegram.logs import setup_logging
+    from telegram.error import TelegramError
+
+    from bot.telegram.logs import TOKEN_RE, setup_logging
     from bot.telegram.run import set_webhook
 
     setup_logging(config.log_level)
-    asyncio.run(set_webhook(config, _bundle(config)))
-    print("webhook registered")
+    config.check_webhook(url_required=True)
+    try:
+        asyncio.run(set_webhook(config, _bundle(config)))
+    except TelegramError as exc:
+        sys.stderr.write(TOKEN_RE.sub("<token>", f"set-webhook: Telegram refused: {exc}") + "\n")
+        return 2
+    print(f"webhook registered (max_connections {config.max_connections})")
     return 0
 
 

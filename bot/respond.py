@@ -253,7 +253,7 @@ def _footer(bundle: Bundle, page: Page, _: Strings) -> list[Block]:
     for n, src in enumerate(page.first_sources, 1):
         if n > 1:
             spans.append(Span(" · ", italic=True))
-        spans.append(Span(f"{src.publisher}, {long_date(src.date, locale)}", href=src.url))
+        spans.append(Span(f"{src.publisher}, {_source_date(_, src, locale)}", href=src.url))
     more = len(page.sources) - len(page.first_sources)
     if more > 0:
         spans.append(Span(" · " + _("Sources in all: {count}", count=len(page.sources)),

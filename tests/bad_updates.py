@@ -54,6 +54,7 @@ class Case:
 
 
 SILENT = Expect()
+ANSWERED_ONLY = Expect(("answerCallbackQuery",), toast="")  # the spinner stops, nothing else
 
 
 def note_menu(lang: str = "en") -> Expect:
@@ -231,6 +232,13 @@ def _callback_cases() -> list[Case]:
         Case("callback: valid language switch", press("1:es:m"), pressed(MENU, lang="es")),
         Case("callback: valid erase sends anew", press("1:en:e"),
              Expect(("answerCallbackQuery", "sendMessage", "deleteMessages"), (ERASED,), toast="")),
+        # only the presser's own private chat is acted on: elsewhere answered, nothing deleted
+        *(Case(f"callback: erase pressed in a {kind}", press("1:en:e", on=bot_message(kind)),
+               ANSWERED_ONLY) for kind in ("group", "supergroup", "channel")),
+        *(Case(f"callback: menu pressed in a {kind}", press("1:en:m", on=bot_message(kind)),
+               ANSWERED_ONLY) for kind in ("group", "channel")),
+        Case("callback: erase in someone else's private chat",
+             press("1:en:e", on={**bot_message(), "chat": chat(cid=USER_ID + 1)}), ANSWERED_ONLY),
     ]
     return cases
 
@@ -434,14 +442,15 @@ def _chat_kind_cases() -> list[Case]:
             note_menu("es")),
         Case("private: edited caption", {"edited_message": message(
             {**MEDIA[2][1], "caption": "x"}, sender=user(), edit_date=DATE + 5)}, note_menu()),
+        # a bot in a channel answers nobody: no menu under the channel's posts
         Case("channel: text post", {"channel_post": message(text_content("news"),
-                                                            kind="channel")}, note_menu()),
+                                                            kind="channel")}, SILENT),
         Case("channel: photo post", {"channel_post": message(MEDIA[1][1], kind="channel")},
-             note_menu()),
+             SILENT),
         Case("channel: command post", {"channel_post": message(
-            text_content(f"/start@{BOT_NAME}"), kind="channel")}, note_menu()),
+            text_content(f"/start@{BOT_NAME}"), kind="channel")}, SILENT),
         Case("channel: edited post", {"edited_channel_post": message(
-            text_content("news, edited"), kind="channel", edit_date=DATE + 5)}, note_menu()),
+            text_content("news, edited"), kind="channel", edit_date=DATE + 5)}, SILENT),
         Case("channel: pinned post (service)", {"channel_post": message(
             {"pinned_message": bot_message("channel")}, kind="channel")}, SILENT),
     ]

@@ -280,11 +280,12 @@ async def test_fault_injection(tg: FakeTelegram, bot: Bot, monkeypatch: pytest.M
     # Without PTB_TIMEDELTA, building RetryAfter emits a PTBDeprecationWarning (an error here).
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
     tg.send_text(USER, "hi")
-    tg.fault("sendMessage", 429, retry_after=3)
+    tg.fault("sendMessage", 429, retry_after=1)
     with pytest.raises(RetryAfter) as raised:
         await bot.send_message(USER, "first")
-    assert raised.value.retry_after == timedelta(seconds=3)
+    assert raised.value.retry_after == timedelta(seconds=1)
     assert tg.calls("sendMessage")[-1]["status"] == 429
+    await asyncio.sleep(1.05)  # a call before retry_after runs out is refused again
     await bot.send_message(USER, "second")
     tg.fault("sendMessage", 502, chat_id=USER, times=2)
     for _ in range(2):
@@ -324,8 +325,11 @@ class Receiver:
     def __init__(self, status: int = 200) -> None:
         self.status = status
         self.got: list[tuple[dict[str, Any], str | None]] = []
+        self.gate: asyncio.Event | None = None  # when set, each request waits for it
 
     async def handle(self, request: web.Request) -> web.Response:
+        if self.gate is not None:
+            await self.gate.wait()
         secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
         self.got.append((json.loads(await request.read()), secret))
         return web.Response(status=self.status)
@@ -368,31 +372,62 @@ async def test_webhook_delivery_with_secret(
 
 
 @pytest.mark.asyncio
-async def test_failed_webhook_deliveries_are_retried_then_dropped(
+async def test_failed_webhook_deliveries_are_retried_until_acknowledged(
     tg: FakeTelegram, bot: Bot, receiver: tuple[Receiver, str]
 ) -> None:
     hook, url = receiver
-    hook.status = 500
+    hook.status = 503
     await bot.set_webhook(url)
-    tg.send_text(USER, "hi")
+    sent = tg.send_text(USER, "hi")
     await _until(lambda: len(hook.got) == 3)
+    info = await bot.get_webhook_info()
+    assert info.last_error_message == "Wrong response from the webhook: 503 Service Unavailable"
+    assert info.pending_update_count == 1  # Telegram keeps it
+    hook.status = 200
     await _until(lambda: tg.pending_updates() == [])
     deliveries = await asyncio.to_thread(tg.deliveries)
-    assert [(d["attempt"], d["status"], d["secret_token"]) for d in deliveries] == [
-        (1, 500, None),
-        (2, 500, None),
-        (3, 500, None),
-    ]
-    info = await bot.get_webhook_info()
-    assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
+    assert [d["status"] for d in deliveries][-1] == 200
+    assert [d["attempt"] for d in deliveries] == list(range(1, len(deliveries) + 1))
+    assert {d["update_id"] for d in deliveries} == {sent["update_id"]}
     await bot.set_webhook("http://127.0.0.1:9/nothing-listens")
     tg.send_text(USER, "again")
-    await _until(lambda: len(tg.deliveries()) == 6 and tg.pending_updates() == [])
-    assert tg.deliveries()[-1]["status"] is None
+    await _until(lambda: len(tg.deliveries()) >= len(deliveries) + 2)
     assert tg.deliveries()[-1]["error"].startswith("Connection failed")
+    assert len(tg.pending_updates()) == 1
     assert await bot.delete_webhook() is True
-    tg.send_text(USER, "polling again")
-    assert [u.message.text for u in await bot.get_updates() if u.message] == ["polling again"]
+    assert [u.message.text for u in await bot.get_updates() if u.message] == ["again"]
+
+
+@pytest.mark.asyncio
+async def test_webhook_deliveries_stay_within_max_connections(
+    tg: FakeTelegram, bot: Bot, receiver: tuple[Receiver, str]
+) -> None:
+    hook, url = receiver
+    hook.gate = release = asyncio.Event()
+    await bot.set_webhook(url, max_connections=2)
+    for n in range(5):
+        tg.send_text(USER, f"n{n}")
+    await _until(lambda: tg.webhook_stats()["in_flight"] == 2)
+    await asyncio.sleep(0.3)
+    assert tg.webhook_stats() == {"in_flight": 2, "most_in_flight": 2, "max_connections": 2}
+    release.set()
+    await _until(lambda: tg.pending_updates() == [])
+    assert tg.webhook_stats()["most_in_flight"] == 2 and len(hook.got) == 5
+
+
+@pytest.mark.asyncio
+async def test_calls_before_retry_after_runs_out_are_refused_and_marked(
+    tg: FakeTelegram, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    tg.send_text(USER, "hi")
+    tg.fault("sendMessage", 429, retry_after=1, chat_id=USER)
+    for _ in range(2):
+        with pytest.raises(RetryAfter):
+            await bot.send_message(USER, "x")
+    assert [c.get("early", False) for c in tg.calls("sendMessage")] == [False, True]
+    await asyncio.sleep(1.1)
+    assert (await bot.send_message(USER, "now")).text == "now"
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,8 @@ def test_topic_page_has_stamp_sources_and_navigation(small: Bundle) -> None:
     body = text(reply)
     assert body.startswith("Agents at my door")
     assert "Reviewed by Test editors on November 28, 2026." in body
-    assert "1. kpbs.org" in body
+    assert "Sources: KPBS, January 24, 2025" in body
+    assert Action("en", Kind.SOURCES, "at-home") in [a for _, a in buttons(reply)]
     acts = [a for _, a in buttons(reply)]
     assert Action("en", Kind.MORE, "at-home") in acts
     assert Action("en", Kind.TOPIC, "privacy") in acts

@@ -1,16 +1,18 @@
 """Read YAML strictly: every scalar stays a string, duplicate keys are errors, lines are kept.
 
 PyYAML's resolver follows YAML 1.1 (``no`` becomes False, ``1.10`` becomes 1.1). Content never needs
-YAML's implicit types, so the node tree is converted by hand: plain scalars stay text, ``~``, ``null``
-and empty values become None.
+YAML's implicit types, so the data is built by hand from parser events: plain scalars stay text,
+``~``, ``null`` and empty values become None. Anchors, aliases, tags, files over
+``MAX_FILE_BYTES`` and nesting deeper than ``MAX_DEPTH`` are refused before anything is built, so
+a volunteer's file can neither expand into gigabytes nor construct Python objects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -21,6 +23,8 @@ except ImportError:  # pragma: no cover - libyaml is in the wheels we install
 
 Loc = tuple[str | int, ...]
 _NULLS = {"~", "null", "Null", "NULL", ""}
+MAX_FILE_BYTES = 256 * 1024  # the largest shipped file is about 30 KiB
+MAX_DEPTH = 32  # content nests a few levels; this stops a "[[[[…" file cheaply
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,10 @@ class YamlDoc:
 def load(path: Path, label: str | None = None) -> YamlDoc:
     """Parse one YAML file; raise ContentError naming file and line on any fault."""
     name = label or str(path)
+    doc = YamlDoc(path, name, None)
+    text = _read(path, name)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(Problem(name, 1, f"cannot read file ({exc})", "save it as UTF-8")) from exc
-    try:
-        node = yaml.compose(text, Loader=_Loader)
+        data = _Builder(doc).build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -83,31 +85,119 @@ def load(path: Path, label: str | None = None) -> YamlDoc:
             Problem(name, line, f"YAML syntax error: {exc.problem}",
                     "check indentation, colons and quotes on this line and the one above")
         ) from exc
-    doc = YamlDoc(path, name, None)
-    doc.data = {} if node is None else _convert(node, (), doc)
+    except yaml.YAMLError as exc:
+        raise ContentError(Problem(name, 1, f"YAML error: {type(exc).__name__}",
+                                   "remove control characters and save it as UTF-8")) from exc
+    doc.data = {} if data is _EMPTY else data
     return doc
 
 
-def _convert(node: yaml.Node, loc: Loc, doc: YamlDoc) -> Any:
-    doc.lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.ScalarNode):
-        value = str(node.value)
-        if not node.style and value in _NULLS:
-            return None
-        return value
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*loc, i), doc) for i, item in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Hashable, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise ContentError(doc.problem(loc, "a key must be plain text",
-                                               "write the key as a simple word"))
-            key = str(key_node.value)
-            if key in out:
-                raise ContentError(Problem(
-                    doc.label, key_node.start_mark.line + 1, f"duplicate key '{key}'",
-                    f"keep only one '{key}:' in this block"))
-            out[key] = _convert(value_node, (*loc, key), doc)
-        return out
-    raise ContentError(doc.problem(loc, "unsupported YAML node", "use plain maps, lists and text"))
+def _read(path: Path, name: str) -> str:
+    """The file's text, refusing files over MAX_FILE_BYTES without reading them whole."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ContentError(Problem(
+                name, 1, f"file is over the {MAX_FILE_BYTES // 1024} KiB limit",
+                "split it into smaller files (one topic per file)"))
+        return raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(Problem(name, 1, f"cannot read file ({exc})", "save it as UTF-8")) from exc
+
+
+_EMPTY = object()
+
+
+@dataclass
+class _Frame:
+    """An open map or list while events are read: where it is and the key awaiting a value."""
+
+    value: dict[Hashable, Any] | list[Any]
+    loc: Loc
+    key: str | None = None
+
+
+class _Builder:
+    """Builds plain data straight from parser events: no node graph, no recursion.
+
+    Anchors, aliases and tags are refused as soon as their event arrives, so an alias bomb or a
+    recursive alias is never expanded and ``!!python/...`` never reaches a constructor.
+    """
+
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.stack: list[_Frame] = []
+        self.root: Any = _EMPTY
+        self.documents = 0
+
+    def build(self, events: Iterator[yaml.Event]) -> Any:
+        for event in events:
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if isinstance(event, yaml.DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    self._fail(line, "more than one YAML document (a second '---')",
+                               "keep one document per file")
+            elif isinstance(event, yaml.AliasEvent):
+                self._fail(line, f"alias '*{event.anchor}' is not allowed",
+                           "write the value out in full instead of referring to an anchor")
+            elif isinstance(event, yaml.NodeEvent):
+                self._check_node(event, line)
+                self._node(event, line)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                self.stack.pop()
+        return self.root
+
+    def _check_node(self, event: yaml.NodeEvent, line: int) -> None:
+        if event.anchor is not None:
+            self._fail(line, f"anchor '&{event.anchor}' is not allowed",
+                       "remove it and write each value out in full")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            self._fail(line, f"tag '{tag}' is not allowed",
+                       "remove the '!…' before the value; content is plain text, lists and maps")
+        if len(self.stack) >= MAX_DEPTH:
+            self._fail(line, f"nested more than {MAX_DEPTH} levels deep",
+                       "flatten the structure (see docs/content-format.md)")
+
+    def _node(self, event: yaml.NodeEvent, line: int) -> None:
+        top = self.stack[-1] if self.stack else None
+        if isinstance(top, _Frame) and isinstance(top.value, dict) and top.key is None:
+            self._key(top, event, line)
+            return
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = str(event.value)
+            if not event.style and value in _NULLS:
+                value = None
+            self._place(top, value, line)
+            return
+        container: dict[Hashable, Any] | list[Any] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else [])
+        loc = self._place(top, container, line)
+        self.stack.append(_Frame(container, loc))
+
+    def _key(self, frame: _Frame, event: yaml.NodeEvent, line: int) -> None:
+        if not isinstance(event, yaml.ScalarEvent):
+            self._fail(line, "a key must be plain text", "write the key as a simple word")
+        key = str(event.value)
+        if key in frame.value:
+            self._fail(line, f"duplicate key '{key}'", f"keep only one '{key}:' in this block")
+        frame.key = key
+
+    def _place(self, top: _Frame | None, value: Any, line: int) -> Loc:
+        loc: Loc = ()
+        if top is None:
+            self.root = value
+        elif isinstance(top.value, list):
+            loc = (*top.loc, len(top.value))
+            top.value.append(value)
+        else:
+            key = str(top.key)
+            loc = (*top.loc, key)
+            top.value[key], top.key = value, None
+        self.doc.lines[loc] = line
+        return loc
+
+    def _fail(self, line: int, message: str, fix: str) -> NoReturn:
+        raise ContentError(Problem(self.doc.label, line, message, fix))

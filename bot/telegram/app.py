@@ -8,7 +8,6 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -19,6 +18,7 @@ from telegram.ext import (
 from bot.bundle import Bundle
 from bot.config import Config
 from bot.i18n import N_
+from bot.telegram import delivery
 from bot.telegram.handlers import Handlers
 from bot.telegram.holder import BundleHolder
 from bot.telegram.metrics import AnswerCounter
@@ -62,6 +62,12 @@ class ForgetfulApplication(Application):  # type: ignore[type-arg]
         finally:
             self.forget_ids()
 
+    async def handle(self, update: Update) -> bool:
+        """``process_update``; False when an answer could not be sent and must come again."""
+        outcome = delivery.begin()
+        await self.process_update(update)
+        return not outcome.handed_back
+
     def forget_ids(self) -> None:
         """Empty PTB's per-user id sets and any lazily created user/chat data."""
         for name in PERSISTENCE_ID_SETS:
@@ -73,8 +79,12 @@ class ForgetfulApplication(Application):  # type: ignore[type-arg]
 
 
 def build_application(config: Config, holder: BundleHolder, metrics: AnswerCounter | None = None,
+                      *, updater: bool = True,
                       **builder_hooks: Any) -> Application:  # type: ignore[type-arg]
-    """The Application wired with handlers; ``builder_hooks`` lets tests pass ``request=…``."""
+    """The Application wired with handlers; ``builder_hooks`` lets tests pass ``request=…``.
+
+    ``updater=False``: no PTB Updater; the bot's own Poller or webhook feeds the Application.
+    """
     builder = (
         ApplicationBuilder()
         .application_class(ForgetfulApplication)
@@ -82,32 +92,36 @@ def build_application(config: Config, holder: BundleHolder, metrics: AnswerCount
         .base_url(config.bot_base_url)
         .concurrent_updates(config.concurrent_updates)
     )
-    if config.rate_limit_per_second > 0:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=config.rate_limit_per_second,
-                           overall_time_period=1, max_retries=1))  # type: ignore[arg-type]
+    builder = builder.rate_limiter(delivery.PatientRateLimiter(  # type: ignore[arg-type]
+        max(config.rate_limit_per_second, 0), config.send_retry_seconds))
     if "request" in builder_hooks:
         builder = builder.request(builder_hooks["request"]).get_updates_request(
             builder_hooks["request"])
     else:
         builder = builder.connection_pool_size(config.concurrent_updates + 4)
+    if not updater:
+        builder = builder.updater(None)
     app = builder.build()
     register(app, Handlers(config, holder, metrics))
     return app
 
 
 def register(app: Application, h: Handlers) -> None:  # type: ignore[type-arg]
-    """Handlers in order: buttons, private text, groups, everything else."""
+    """Handlers in order: buttons, private text, groups, everything else.
+
+    Channel posts get nothing: a bot in a channel answers nobody (ALLOWED_UPDATES does not even
+    ask for them).
+    """
     private = filters.ChatType.PRIVATE
     app.add_handler(CallbackQueryHandler(h.button))
     app.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, h.text))
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
                                    & filters.COMMAND, h.group))
-    # Media, edits and channel posts get a note and the menu. Service messages (a pin, the
-    # auto-delete timer the privacy page suggests) and business or guest messages get nothing.
+    # Private media and edits get a note and the menu. Service messages (a pin, the auto-delete
+    # timer the privacy page suggests) and business or guest messages get nothing.
     media = filters.UpdateType.MESSAGE & ~filters.TEXT
-    app.add_handler(MessageHandler(~filters.StatusUpdate.ALL & (
-        (private & (filters.UpdateType.EDITED_MESSAGE | media)) | filters.UpdateType.CHANNEL_POSTS),
+    app.add_handler(MessageHandler(
+        ~filters.StatusUpdate.ALL & private & (filters.UpdateType.EDITED_MESSAGE | media),
         h.other))
     app.add_error_handler(h.error)
 
@@ -132,5 +146,4 @@ async def publish_commands(app: Application, bundle: Bundle) -> None:  # type: i
             log.warning("could not publish commands for %s: %s", code, type(exc).__name__)
 
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
-                   Update.CHANNEL_POST]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]

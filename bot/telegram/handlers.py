@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -59,9 +59,19 @@ class Handlers:
         await self._send(context, message.chat_id, action)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A button press: the Action is in the callback data, nothing else is needed."""
+        """A button press: the Action is in the callback data, nothing else is needed.
+
+        Only a press in the presser's own private chat is acted on: in a group or a channel,
+        or on an inline message, it is answered (the spinner stops) and nothing is sent,
+        edited or deleted.
+        """
         query = update.callback_query
         if query is None:
+            return
+        message = query.message
+        if message is None or not _own_private_chat(message.chat.id, message.chat.type,
+                                                    query.from_user.id):
+            await self._answer(query, None)
             return
         bundle = self.holder.current
         action = decode(query.data, bundle.offered)
@@ -70,16 +80,16 @@ class Handlers:
             action = Action(self._lang(update), Kind.MENU)
             _ = bundle.strings(action.lang)
             note = _("That button is out of date. Here is the menu.")
+        await self._answer(query, note)
+        editable = message if message.is_accessible else None
+        await self._send(context, message.chat.id, action, edit=editable)  # type: ignore[arg-type]
+
+    @staticmethod
+    async def _answer(query: CallbackQuery, note: str | None) -> None:
         try:
             await query.answer(note[:200] if note else None)
         except TelegramError as exc:
             log.info("callback not answered: %s", type(exc).__name__)
-        message = query.message
-        chat_id = message.chat.id if message is not None else None
-        if chat_id is None:
-            return
-        editable = message if message is not None and message.is_accessible else None
-        await self._send(context, chat_id, action, edit=editable)  # type: ignore[arg-type]
 
     async def group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """In groups only a command addressed to this bot gets an answer: a link to a private chat."""
@@ -99,11 +109,10 @@ class Handlers:
             log.info("group pointer not sent: %s", type(exc).__name__)
 
     async def other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Media, stickers, locations, edits, channel posts: a short note and the menu."""
+        """Private media, stickers, locations and edits: a short note and the menu."""
         chat = update.effective_chat
-        if chat is None:
-            return
-        if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        user = update.effective_user
+        if chat is None or user is None or not _own_private_chat(chat.id, chat.type, user.id):
             return
         bundle = self.holder.current
         lang = self._lang(update)
@@ -120,3 +129,8 @@ class Handlers:
             kind = next((k for k in Update.ALL_TYPES if getattr(update, k, None)), "unknown")
         log.error("error handling an update of type %s: %s", kind,
                   type(context.error).__name__ if context.error else "unknown")
+
+
+def _own_private_chat(chat_id: int, chat_type: str, user_id: int) -> bool:
+    """Whether the chat is the private chat of this user (the only place the bot acts)."""
+    return chat_type == ChatType.PRIVATE and chat_id == user_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -24,6 +25,7 @@ class BundleHolder:
         self.current = bundle
         self._rendered: dict[Action, tuple[Reply, list[Message]]] = {}
         self._day: dt.date | None = None
+        self._reloading = False
 
     def answer(self, action: Action, today: dt.date) -> tuple[Reply, list[Message]]:
         """The Reply and its Telegram messages, rendered once per day and content version.
@@ -47,11 +49,33 @@ class BundleHolder:
 
     def reload(self) -> bool:
         """Load and validate afresh; keep serving the old Bundle when the new one is invalid."""
+        return self._swap(self._load())
+
+    async def reload_off_loop(self) -> bool:
+        """``reload`` in a worker thread, so answers and /healthz keep flowing; one at a time."""
+        if self._reloading:
+            log.warning("reload already running; this signal is ignored")
+            return False
+        self._reloading = True
         try:
-            fresh = load_bundle(self._config.content_dir, self._config.locales_dir,
-                                self._config.review_grace_days)
+            return self._swap(await asyncio.to_thread(self._load))
+        finally:
+            self._reloading = False
+
+    def _load(self) -> Bundle | None:
+        """A fresh Bundle, or None (logged) on any failure, running out of memory included."""
+        try:
+            return load_bundle(self._config.content_dir, self._config.locales_dir,
+                               self._config.review_grace_days)
         except ContentInvalid as exc:
             log.error("reload refused, still serving the previous content:\n%s", exc)
+        except (MemoryError, RecursionError, Exception) as exc:
+            log.error("reload refused (%s), still serving the previous content",
+                      type(exc).__name__)
+        return None
+
+    def _swap(self, fresh: Bundle | None) -> bool:
+        if fresh is None:
             return False
         self.current, self._rendered = fresh, {}
         log.info("content reloaded: %d topics, %d languages",

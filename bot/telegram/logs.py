@@ -8,8 +8,10 @@ import sys
 from types import TracebackType
 
 TOKEN_RE = re.compile(r"(bot)?\d{4,}:[A-Za-z0-9_-]{20,}")
-CHATTY_LOGGERS = ("telegram", "httpx", "httpcore", "aiohttp.access", "aiohttp.server",
-                  "apscheduler", "hpack")
+CHATTY_LOGGERS = ("telegram", "httpx", "httpcore", "apscheduler", "hpack")
+# aiohttp's server loggers write a malformed request's raw bytes (ids, names, texts) at ERROR,
+# and a handler's traceback with its locals' reprs: they are switched off at every level.
+SILENT_LOGGERS = ("aiohttp.server", "aiohttp.access", "aiohttp.web", "aiohttp.internal")
 
 
 class RedactTokens(logging.Filter):
@@ -56,4 +58,14 @@ def setup_logging(level: str) -> None:
     floor = max(logging.WARNING, logging.getLevelName(level))
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(floor)
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)  # 429s: see delivery
+    silence_http_loggers()
     sys.excepthook = _log_uncaught
+
+
+def silence_http_loggers() -> None:
+    """Switch aiohttp's server loggers off entirely (see SILENT_LOGGERS)."""
+    for name in SILENT_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.disabled, logger.propagate = True, False
+        logger.setLevel(logging.CRITICAL + 1)

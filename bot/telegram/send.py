@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.render.telegram import Message as Rendered
 from bot.render.telegram import render
 from bot.reply import Reply
+from bot.telegram.delivery import hand_back
 
 log = logging.getLogger(__name__)
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
@@ -24,7 +25,9 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | No
     """Send ``reply`` to ``chat_id`` (editing ``edit`` when it fits in one message).
 
     Returns the ids of the messages sent. Telegram errors are logged by class only and never
-    raised: one person's failure must not stall anyone else.
+    raised: one person's failure must not stall anyone else. A refusal (blocked, bad request)
+    is final; a passing fault that outlasted the retries (see delivery.py) hands the update
+    back, so Telegram delivers it again.
     """
     messages = rendered if rendered is not None else render(reply)
     sent: list[int] = []
@@ -44,10 +47,12 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | No
                 _delete_later(bot, chat_id, sent, ephemeral_seconds))
     except Forbidden:
         log.info("delivery refused: the user blocked the bot or left the chat")
-    except RetryAfter as exc:
-        log.warning("Telegram asked to slow down (retry after %ss); reply dropped",
-                    exc.retry_after)
-    except (BadRequest, NetworkError, TelegramError) as exc:
+    except BadRequest as exc:
+        log.warning("reply not delivered: %s", type(exc).__name__)
+    except (RetryAfter, NetworkError) as exc:
+        log.warning("reply not delivered (%s); handed back to Telegram", type(exc).__name__)
+        hand_back()
+    except TelegramError as exc:
         log.warning("reply not delivered: %s", type(exc).__name__)
     return sent
 

@@ -1,4 +1,10 @@
-"""The webhook HTTP server: secret checked in constant time before the body is read."""
+"""The webhook HTTP server: secret checked in constant time before the body is read.
+
+An update is acknowledged (200) only once it has been answered, or when it is a replay of one
+that was. When the replica is full, shutting down, or could not send the answer, it answers
+503 and Telegram delivers the update again later (Telegram keeps undelivered updates for a
+day). Nothing from a request is logged.
+"""
 
 from __future__ import annotations
 
@@ -10,44 +16,52 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.config import DEFAULT_WEBHOOK_PATH, Config
+from bot.telegram.intake import Intake
 from bot.telegram.metrics import CONTENT_TYPE, AnswerCounter
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
-WEBHOOK_PATH = "/telegram"
+WEBHOOK_PATH = DEFAULT_WEBHOOK_PATH
+RETRY_AFTER_SECONDS = "1"
 
 
 def make_web_app(app: Application, secret: str, max_body: int,  # type: ignore[type-arg]
-                 metrics: AnswerCounter | None = None) -> web.Application:
-    """aiohttp app with POST /telegram (updates), GET /healthz and, with ``metrics``, GET /metrics."""
+                 metrics: AnswerCounter | None = None, intake: Intake | None = None,
+                 path: str = WEBHOOK_PATH) -> web.Application:
+    """aiohttp app with POST ``path`` (updates), GET /healthz and, with ``metrics``, GET /metrics.
+
+    Without ``intake``, one with the default bounds (``Config``) is made for ``app``.
+    """
     expected = secret.encode()
+    if intake is None:
+        defaults = Config()
+        intake = Intake(app, defaults.max_pending_updates,  # type: ignore[arg-type]
+                        defaults.concurrent_updates)
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             return web.Response(status=403, text="forbidden")
-        if request.content_length is not None and request.content_length > max_body:
-            return web.Response(status=413, text="too large")
-        try:
-            body = await request.content.read(max_body + 1)
-        except (ConnectionError, ValueError):
+        if intake.free == 0:  # refused before reading: Telegram keeps the update
+            return _again()
+        body = await request.read()  # whole body; over client_max_size aiohttp answers 413
+        update = _parse(body, app)
+        del body
+        if update is None:
             return web.Response(status=400, text="bad request")
-        if len(body) > max_body:
-            return web.Response(status=413, text="too large")
-        try:
-            update = Update.de_json(json.loads(body), app.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            log.warning("webhook body is not a valid update")  # the body is never logged
-            return web.Response(status=400, text="bad request")
-        await app.update_queue.put(update)
-        log.debug("update accepted")  # which replica served it; nothing from the update
+        verdict = await intake.submit(update)
+        if not verdict.acknowledged:
+            log.info("update not acknowledged: %s", verdict.value)
+            return _again()
+        log.debug("update accepted (%s)", verdict.value)  # which replica; nothing from the update
         return web.Response(text="ok")
 
     async def health(_: web.Request) -> web.Response:
         return web.Response(text="ok")
 
-    web_app = web.Application(client_max_size=max_body + 1024)
-    web_app.router.add_post(WEBHOOK_PATH, receive)
+    web_app = web.Application(client_max_size=max_body)
+    web_app.router.add_post(path, receive)
     web_app.router.add_get("/healthz", health)
     if metrics is not None:
         async def scrape(_: web.Request) -> web.Response:
@@ -56,3 +70,20 @@ def make_web_app(app: Application, secret: str, max_body: int,  # type: ignore[t
 
         web_app.router.add_get("/metrics", scrape)
     return web_app
+
+
+def _again() -> web.Response:
+    """503: not taken now; Telegram delivers it again later."""
+    return web.Response(status=503, text="busy", headers={"Retry-After": RETRY_AFTER_SECONDS})
+
+
+def _parse(body: bytes, app: Application) -> Update | None:  # type: ignore[type-arg]
+    """The Update in ``body``, or None (logged by kind only) for anything else."""
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise TypeError("not an update")
+        return Update.de_json(data, app.bot)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        log.warning("webhook body is not a valid update (%s)", type(exc).__name__)
+        return None

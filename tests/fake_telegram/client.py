@@ -181,6 +181,11 @@ class FakeTelegram:
         result: list[dict[str, Any]] = self.request("GET", "/_test/webhook_deliveries")
         return result
 
+    def webhook_stats(self) -> dict[str, Any]:
+        """Deliveries in flight now, the most ever at once, and the webhook's max_connections."""
+        result: dict[str, Any] = self.request("GET", "/_test/webhook_stats")
+        return result
+
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by getUpdates or delivered to the webhook."""
         result: list[dict[str, Any]] = self.request("GET", "/_test/updates")

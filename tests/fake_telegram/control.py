@@ -14,6 +14,12 @@ Routes take and return JSON and need no token. Bad input answers 400 ``{"ok": fa
 - ``POST /_test/fault`` {method, status, description?, retry_after?, times?, chat_id?, delay?}
 - ``POST /_test/block`` {chat_id, blocked?}; ``POST /_test/reset``
 - ``GET /_test/webhook_deliveries``; ``GET /_test/updates`` (pending updates)
+- ``GET /_test/webhook_stats`` → {in_flight, most_in_flight, max_connections}
+
+Webhook deliveries follow Telegram's rules: at most ``max_connections`` at once, and an update
+whose delivery failed stays pending and is delivered again later. A 429 fault with
+``retry_after`` refuses that chat's calls (or every call, without ``chat_id``) until it runs out;
+such calls are recorded with ``"early": true``.
 """
 
 from __future__ import annotations
@@ -231,6 +237,13 @@ def routes(api: FakeBotApi) -> list[web.RouteDef]:
     async def updates(request: web.Request) -> web.Response:
         return web.json_response(api.updates.pending)
 
+    async def webhook_stats(request: web.Request) -> web.Response:
+        hook = api.updates.webhook
+        return web.json_response({
+            "in_flight": len(api.updates.in_flight), "most_in_flight": api.updates.most_in_flight,
+            "max_connections": hook["max_connections"] if hook else None,
+        })  # fmt: skip
+
     return [
         web.post("/_test/message", message),
         web.post("/_test/press", press),
@@ -242,6 +255,7 @@ def routes(api: FakeBotApi) -> list[web.RouteDef]:
         web.post("/_test/block", block),
         web.get("/_test/webhook_deliveries", deliveries),
         web.get("/_test/updates", updates),
+        web.get("/_test/webhook_stats", webhook_stats),
     ]
 
 

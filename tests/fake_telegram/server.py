@@ -144,6 +144,7 @@ class FakeBotApi:
         self.faults: list[Fault] = []
         self.queries: dict[str, JSON] = {}
         self.blocked: set[int] = set()
+        self.flood_until: dict[str, float] = {}  # chat_id ("" = any) → end of a 429's retry_after
         self.commands: dict[tuple[str, str], list[JSON]] = {}
         self.descriptions: dict[str, dict[str, str]] = {"description": {}, "short_description": {}}
         self.updates.reset()
@@ -207,6 +208,7 @@ class FakeBotApi:
             if handler is None:
                 raise ApiError(404, "Not Found")
             params = Params(raw)
+            self._flood_wait(params, call)
             delay = self._fault(name, params)
             body: JSON = {"ok": True, "result": await handler(params)}
         except ApiError as error:
@@ -224,6 +226,19 @@ class FakeBotApi:
             await asyncio.sleep(delay)  # done, as Telegram would, but answered after the timeout
         return web.json_response(body, status=status)
 
+    def _flood_wait(self, params: Params, call: JSON) -> None:
+        """Like Telegram, refuse a call made before a 429's ``retry_after`` ran out.
+
+        The call is marked ``early``: a client that honours ``retry_after`` makes none.
+        """
+        now = time.monotonic()
+        for key in ("", str(params.raw.get("chat_id", ""))):
+            until = self.flood_until.get(key, 0.0)
+            if until > now:
+                call["early"] = True
+                wait = max(1, round(until - now))
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", wait)
+
     def _fault(self, method: str, params: Params) -> float:
         """Apply the first matching fault: raise its error, or return a delay for "timeout"."""
         for fault in self.faults:
@@ -236,6 +251,8 @@ class FakeBotApi:
                 self.faults.remove(fault)
             if fault.status == "timeout":
                 return fault.delay
+            if fault.status == 429 and fault.retry_after:
+                self.flood_until[fault.chat_id or ""] = time.monotonic() + fault.retry_after
             raise ApiError(int(fault.status), fault.description, fault.retry_after)
         return 0.0
 

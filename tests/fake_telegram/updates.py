@@ -29,8 +29,8 @@ UPDATE_TYPES = frozenset({
     "removed_chat_boost",
 })  # fmt: skip
 DEFAULT_UPDATES = UPDATE_TYPES - {"chat_member", "message_reaction", "message_reaction_count"}
-WEBHOOK_ATTEMPTS = 3
-WEBHOOK_RETRY_DELAY = 0.2
+WEBHOOK_RETRY_DELAY = 0.2  # first wait after a failed delivery; doubles per attempt
+WEBHOOK_MAX_RETRY_DELAY = 2.0  # Telegram waits longer; kept short for tests
 WEBHOOK_TIMEOUT = 10.0
 CONFLICT_POLL = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
@@ -66,6 +66,10 @@ class Updates:
         self.webhook: JSON | None = None
         self.webhook_error: tuple[int, str] | None = None
         self.allowed: list[str] | None = None
+        self.in_flight: set[int] = set()
+        self.most_in_flight = 0
+        self._attempts: dict[int, int] = {}
+        self._next_at: dict[int, float] = {}
         self.wake()
 
     def wake(self) -> None:
@@ -158,35 +162,71 @@ class Updates:
     # --- webhook delivery --------------------------------------------------------------------
 
     async def deliver_forever(self) -> None:
-        """Send pending updates to the webhook, oldest first; never raises."""
+        """Send pending updates to the webhook, oldest first, never raising.
+
+        Like Telegram: at most ``max_connections`` deliveries at once; an update whose delivery
+        failed (no answer, or any status but 2xx) stays pending and is delivered again after a
+        growing delay, until it is acknowledged or the webhook is removed.
+        """
+        tasks: set[asyncio.Task[None]] = set()
         while True:
             changed = self._changed
             try:
-                if self.webhook is not None and self.pending:
-                    await self._deliver(self.webhook, self.pending[0])
-                    continue
+                for task in self._launch():
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
             except Exception:
                 log.exception("webhook delivery failed unexpectedly")
-            await changed.wait()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), self._next_due())
+
+    def _next_due(self) -> float | None:
+        """Seconds until a waiting redelivery is due (None: nothing waits)."""
+        waiting = [at for uid, at in self._next_at.items() if uid not in self.in_flight]
+        if self.webhook is None or not waiting:
+            return None
+        return max(0.0, min(waiting) - asyncio.get_running_loop().time())
+
+    def _launch(self) -> list[asyncio.Task[None]]:
+        """Start deliveries for pending updates that are due, within max_connections."""
+        hook = self.webhook
+        if hook is None:
+            return []
+        self.pending = [u for u in self.pending if _allowed(u, self.allowed)]
+        now, started = asyncio.get_running_loop().time(), []
+        for update in self.pending:
+            uid = update["update_id"]
+            if len(self.in_flight) >= max(1, int(hook["max_connections"] or 40)):
+                break
+            if uid in self.in_flight or self._next_at.get(uid, 0.0) > now:
+                continue
+            self.in_flight.add(uid)
+            self.most_in_flight = max(self.most_in_flight, len(self.in_flight))
+            started.append(asyncio.create_task(self._deliver(hook, update)))
+        return started
 
     async def _deliver(self, hook: JSON, update: JSON) -> None:
-        """Try a few times with a short delay, then drop the update (recording each attempt)."""
-        if _allowed(update, self.allowed):
-            for attempt in range(1, WEBHOOK_ATTEMPTS + 1):
-                status, error = await self._post(hook, update)
-                self.deliveries.append({
-                    "update_id": update["update_id"], "url": hook["url"], "attempt": attempt,
-                    "status": status, "error": error, "secret_token": hook["secret_token"],
-                })  # fmt: skip
-                if error is None:
-                    break
-                self.webhook_error = (int(time.time()), error)
-                if self.webhook is not hook:
-                    return  # left pending for the new webhook or getUpdates
-                if attempt < WEBHOOK_ATTEMPTS:
-                    await asyncio.sleep(WEBHOOK_RETRY_DELAY)
-        if update in self.pending:
-            self.pending.remove(update)
+        """One attempt; on success the update is confirmed, else it waits for the next one."""
+        uid = update["update_id"]
+        attempt = self._attempts.get(uid, 0) + 1
+        try:
+            status, error = await self._post(hook, update)
+        finally:
+            self.in_flight.discard(uid)
+        self.deliveries.append({
+            "update_id": uid, "url": hook["url"], "attempt": attempt,
+            "status": status, "error": error, "secret_token": hook["secret_token"],
+        })  # fmt: skip
+        if error is None:
+            self.pending = [u for u in self.pending if u["update_id"] != uid]
+            self._attempts.pop(uid, None)
+            self._next_at.pop(uid, None)
+        else:
+            self.webhook_error = (int(time.time()), error)
+            self._attempts[uid] = attempt
+            delay = min(WEBHOOK_RETRY_DELAY * 2 ** (attempt - 1), WEBHOOK_MAX_RETRY_DELAY)
+            self._next_at[uid] = asyncio.get_running_loop().time() + delay
+        self.wake()
 
     async def _post(self, hook: JSON, update: JSON) -> tuple[int | None, str | None]:
         """POST one update; return the HTTP status (None if unreachable) and an error."""
