@@ -66,7 +66,9 @@ class Poller:
 
     async def _fetch(self, stop: asyncio.Event) -> list[Update] | None:
         """One getUpdates, abandoned (None) when ``stop`` is set first."""
-        limit = min(MAX_LIMIT, len(self._unsettled) + self._intake.free)
+        # copies of the updates in hand come back first (they are not confirmed): room for them
+        # plus the free slots is exactly what this replica can hold
+        limit = min(MAX_LIMIT, self._intake.held + self._intake.free)
         timeout = 0 if self._unsettled else POLL_TIMEOUT
         call = asyncio.ensure_future(self._bot.get_updates(
             offset=self.offset, limit=limit, timeout=timeout, allowed_updates=self._allowed))

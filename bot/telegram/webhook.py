@@ -18,6 +18,7 @@ from telegram.ext import Application
 
 from bot.config import DEFAULT_WEBHOOK_PATH, Config
 from bot.telegram.intake import Intake
+from bot.telegram.logs import silence_http_loggers
 from bot.telegram.metrics import CONTENT_TYPE, AnswerCounter
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ def make_web_app(app: Application, secret: str, max_body: int,  # type: ignore[t
 
     Without ``intake``, one with the default bounds (``Config``) is made for ``app``.
     """
+    silence_http_loggers()
     expected = secret.encode()
     if intake is None:
         defaults = Config()
