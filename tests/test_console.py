@@ -12,6 +12,7 @@ import pytest
 from bot.bundle import Bundle
 from bot.config import ROOT
 from bot.console import run_console
+from tests.bidi_layout import CONTROLS
 
 
 def chat(bundle: Bundle, lines: list[str], lang: str | None = None) -> str:
@@ -59,14 +60,14 @@ def test_crisis_features_in_the_console_in_every_language(bundle: Bundle, lang: 
     lib = bundle.library
     _ = bundle.strings(lang)
     door = lib.page(lang, "at-home")
-    unsure = lib.page(lang, "warrant-unsure")
+    not_court = lib.page(lang, "warrant-ice")
     officer = lib.page(lang, "show-officer")
-    assert door and unsure and officer
+    assert door and not_court and officer
     state = lib.region_name(lang, "IL")
-    out = chat(bundle, ["/officer", "/warrant", "3", door.title, state, "/privacy", "/erase"],
-               lang)
+    out = chat(bundle, ["/officer", "/warrant", "2", door.title, state, "/privacy", "/erase"],
+               lang).translate(CONTROLS)
     assert "I will remain silent." in out and officer.officer[-1].text in out
-    assert unsure.title in out.split("> 3", 1)[1]
+    assert not_court.title in out.split("> 2", 1)[1]
     assert f"[1] {door.title}" in out.split(f"> {door.title}", 1)[1]
-    assert _("Hotlines for {state}", state=state) in out and "+1 855-435-7693" in out
+    assert _("Hotlines for {state}", state=state) in out and "855-435-7693" in out
     assert "[erase:" in out and _("🧹 I deleted the recent messages of this chat.") in out

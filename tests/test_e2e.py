@@ -201,8 +201,8 @@ def test_officer_card_holds_english_and_the_users_language(
 def test_warrant_flow_ends_in_the_right_advice(tg: FakeTelegram, polling: BotProcess,
                                                bundle: Bundle) -> None:
     chat = 1900
-    for choices, result in (((0, 0), "warrant-judge"), ((0, 1), "warrant-ice"),
-                            ((1,), "warrant-ice"), ((2,), "warrant-unsure")):
+    for choices, result in (((0, 0), "warrant-judge"), ((0, 0, 0), "warrant-ice"),
+                            ((0, 1), "warrant-unsure"), ((1,), "warrant-ice")):
         tg.send_text(chat, "/warrant", language_code="en")
         step = wait_text(tg, chat, "Look at the top of the paper")
         topic = "warrant-check"
@@ -313,13 +313,13 @@ def test_crisis_features_in_every_language(tg: FakeTelegram, polling: BotProcess
     officer = lib.page(lang, "show-officer")
     assert officer is not None
     assert officer.officer[-1].text in card["text"]
-    # warrant check: "can't tell" → what to do
+    # warrant check: "an immigration judge, an ICE officer, or I can't tell" → not a court warrant
     tg.send_text(chat, "/warrant", language_code=lang)
     step = wait_text(tg, chat, page("warrant-check") + "\n")
-    unsure = [d for _, d in buttons(step) if d.endswith(":t:warrant-unsure")]
-    assert unsure, buttons(step)
-    tg.press(chat, step["message_id"], unsure[0], language_code=lang)
-    wait_text(tg, chat, page("warrant-unsure") + "\n")
+    not_court = [d for _, d in buttons(step) if d.endswith(":t:warrant-ice")]
+    assert not_court, buttons(step)
+    tg.press(chat, step["message_id"], not_court[0], language_code=lang)
+    wait_text(tg, chat, page("warrant-ice") + "\n")
     # free text in this language finds the door page in this language
     tg.send_text(chat, page("at-home"), language_code="en")
     found = wait_text(tg, chat, _("Is it one of these?"))

@@ -141,10 +141,10 @@ def _follow(b: Bundle, lang: str, topic: str, choice: int) -> str:
 @pytest.mark.parametrize(
     ("path", "result", "phrase"),
     [
-        ((0, 0), "warrant-judge", "judge"),
-        ((0, 1), "warrant-ice", "I-205"),
-        ((1,), "warrant-ice", "I-200"),
-        ((2,), "warrant-unsure", "door"),
+        ((0, 0), "warrant-judge", "court"),
+        ((0, 0, 0), "warrant-ice", "I-205"),
+        ((0, 1), "warrant-unsure", "not a court warrant"),
+        ((1,), "warrant-ice", "immigration judge"),
     ],
 )
 def test_warrant_check_branches(

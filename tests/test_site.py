@@ -18,6 +18,7 @@ from bot.markup import Block, Span
 from bot.render.web import CSS, action_path, render_page
 from bot.reply import Button, Reply
 from bot.site import build_site
+from tests.bidi_layout import CONTROLS
 from tests.conftest import TODAY
 
 
@@ -86,7 +87,7 @@ def test_every_screen_of_every_language_has_a_page(bundle: Bundle, site: Path) -
             page = lib.page(lang, tid)
             if page is None:
                 continue
-            expected.append(f"{lang}/t/{tid}.html")
+            expected += [f"{lang}/t/{tid}.html", f"{lang}/c/{tid}.html"]
             if page.more:
                 expected.append(f"{lang}/x/{tid}.html")
         for path in expected:
@@ -95,7 +96,7 @@ def test_every_screen_of_every_language_has_a_page(bundle: Bundle, site: Path) -
         assert door is not None
         html = read(site, f"{lang}/t/at-home.html")
         assert ("html", {"lang": lang, "dir": lib.language(lang).direction}) in html.tags
-        assert [t for _, t in html.elements("h1")] == [door.title]
+        assert [t.translate(CONTROLS) for _, t in html.elements("h1")] == [door.title]
     assert len(lib.regions) > 50 and len(list(site.glob("es/r/*.html"))) == len(lib.regions)
 
 
@@ -202,7 +203,10 @@ def test_review_stamp_and_sources_are_shown(bundle: Bundle, site: Path) -> None:
     text = "".join(html.text)
     assert f"Reviewed by {page.reviewed_by}" in text
     hrefs = {a["href"] for a, _ in html.elements("a")}
-    assert {s.url for s in page.sources} <= hrefs
+    assert {s.url for s in page.first_sources} <= hrefs
+    assert "../c/at-home.html" in hrefs
+    listing = {a["href"] for a, _ in read(site, "en/c/at-home.html").elements("a")}
+    assert {s.url for s in page.sources} <= listing
 
 
 def test_officer_card_prints_as_a_wallet_card(bundle: Bundle, site: Path) -> None:
