@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import ROOT
+from tests.bidi_layout import CONTROLS
 from tests.fake_telegram.client import FakeTelegram
 
 TOKEN = "987654321:AAE2eTestTokenDoNotLog_0123456789abc"
@@ -95,10 +96,14 @@ def last_text(tg: FakeTelegram, chat_id: int) -> str:
 
 
 def wait_text(tg: FakeTelegram, chat_id: int, needle: str, timeout: float = 15) -> dict[str, Any]:
-    """Wait for a bot message (new or edited) containing ``needle``; return it."""
+    """Wait for a bot message (new or edited) containing ``needle``; return it.
+
+    Bidi marks and isolates around right-to-left text are ignored (tests/test_bidi.py checks them).
+    """
+    needle = needle.translate(CONTROLS)
     def find() -> dict[str, Any] | None:
         for m in reversed(tg.bot_messages(chat_id)):
-            if needle in (m.get("text") or ""):
+            if needle in (m.get("text") or "").translate(CONTROLS):
                 return m
         return None
     return tg.wait_for(find, timeout, chat_id=chat_id, what=f"a bot message with {needle!r}")
@@ -107,7 +112,7 @@ def wait_text(tg: FakeTelegram, chat_id: int, needle: str, timeout: float = 15) 
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, callback_data or url) of a message's inline keyboard."""
     markup = message.get("reply_markup") or {}
-    return [(b["text"], b.get("callback_data") or b.get("url", ""))
+    return [(b["text"].translate(CONTROLS), b.get("callback_data") or b.get("url", ""))
             for row in markup.get("inline_keyboard", []) for b in row]
 
 
