@@ -30,4 +30,7 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '8080') + '/healthz', timeout=3)"]
 
+# `run` restarts itself (same pid) with PYTHONMALLOC=malloc, MALLOC_PERTURB_ and glibc's tcache
+# off, so freed memory holding people's messages is overwritten (bot/memory.py, README "What the
+# bot keeps"). Do not set PYTHONMALLOC here: that opts out. Run hosts without swap.
 CMD ["python", "-m", "bot", "run", "--webhook"]

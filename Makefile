@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## make run: on Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the offline console chat.
+## `bot run` restarts itself with an allocator that overwrites freed memory (bot/memory.py).
 run: $(STAMP)
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then $(PY) -m bot run; else $(PY) -m bot console; fi
 
@@ -21,7 +22,8 @@ console: $(STAMP)
 	$(PY) -m bot console
 
 ## make system-deps: Debian packages the tests need (headless Chromium for the static site test,
-## nginx in front of the webhook replicas test, fonts and FriBiDi for the flyers).
+## nginx in front of the webhook replicas test, fonts and FriBiDi for the flyers and the officer
+## card, espeak-ng and opus-tools for the voice notes).
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -30,7 +32,7 @@ system-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends nginx; }
 	@MISSING=$$(for p in fonts-dejavu-core fonts-wqy-microhei fonts-lohit-deva fonts-freefont-ttf \
-	    fonts-sil-abyssinica libfribidi0; do \
+	    fonts-sil-abyssinica libfribidi0 espeak-ng opus-tools; do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	[ -z "$$MISSING" ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends $$MISSING; }

@@ -24,6 +24,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from allocator import allocator_section  # noqa: E402
+from flood import flood_section, restart_section  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import (  # noqa: E402
     Application,
@@ -205,6 +207,15 @@ def main() -> int:
         print(line)
     for line in webhook_section(300 if args.quick else 3000):
         print(line)
+    if args.quick:  # the floods' behaviour is tested in `make test`; their figures need `make bench`
+        sections = [allocator_section(200, 1, ["default (pymalloc)", "hygienic"],
+                                      ROOT / "tests" / "fixtures" / "content")]
+    else:
+        sections = [allocator_section(2000, 3), flood_section(2000, "pymalloc"),
+                    flood_section(2000), flood_section(20_000), restart_section(5000)]
+    for section in sections:
+        for line in section:
+            print(line, flush=True)
     return 0
 
 

@@ -1,5 +1,5 @@
 """Command line: run, console, check, stats, schema, mark-translated, set-webhook, setup-telegram,
-site, flyer."""
+site, flyer, card, audio."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def _bundle(config: Config) -> Bundle:
     from bot.bundle import ContentInvalid, load_bundle
 
     try:
-        return load_bundle(config.content_dir, config.locales_dir, config.review_grace_days)
+        return load_bundle(config.content_dir, config.locales_dir, config.review_grace_days,
+                           serve_machine=config.serve_machine_translations)
     except ContentInvalid as exc:
         sys.stderr.write(f"The content has errors; run `python -m bot check`.\n{exc}\n")
         raise SystemExit(1) from exc
@@ -30,6 +31,7 @@ def _bundle(config: Config) -> Bundle:
 
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
     """Run on Telegram (polling, or webhook with --webhook)."""
+    from bot.memory import no_core_dumps, report
     from bot.telegram.logs import setup_logging
     from bot.telegram.run import run_polling, run_webhook
 
@@ -40,16 +42,10 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
         return 2
     if args.webhook:
         config.check_webhook(url_required=False)
+    report()
     bundle = _bundle(config)
     asyncio.run(run_webhook(config, bundle) if args.webhook else run_polling(config, bundle))
     return 0
-
-
-def no_core_dumps() -> None:
-    """A crash must not write the process's memory (people's messages) to disk."""
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def cmd_console(args: argparse.Namespace, config: Config) -> int:
@@ -71,7 +67,7 @@ def _env_language() -> str | None:
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
     """Validate content and catalogs; one line per problem."""
     from bot.bundle import Bundle
-    from bot.checks import check_catalogs, check_rendering
+    from bot.checks import check_audio, check_catalogs, check_rendering
     from bot.content.loader import load_content
     from bot.i18n import load_catalogs
     from bot.search import SearchIndex
@@ -83,6 +79,7 @@ def cmd_check(args: argparse.Namespace, config: Config) -> int:
     if loaded.library is not None:
         lib = loaded.library
         problems += check_catalogs(ROOT, config.locales_dir, lib)
+        problems += check_audio(content, lib)
         try:
             catalogs = load_catalogs(config.locales_dir,
                                      [(c, i.catalog_dir) for c, i in lib.languages.items()])
@@ -189,6 +186,108 @@ def cmd_flyer(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_card(args: argparse.Namespace, config: Config) -> int:
+    """Write the officer card: phone PNG and wallet-size red card PDF, per language."""
+    from bot.card import write_cards
+    from bot.flyer import FlyerError
+
+    bundle = _bundle(config)
+    langs = [args.lang.strip().lower()] if args.lang else list(bundle.library.languages)
+    try:
+        written = write_cards(bundle, langs, Path(args.out))
+    except FlyerError as exc:
+        sys.stderr.write(f"card: {exc}\n")
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_audio(args: argparse.Namespace, config: Config) -> int:
+    """Make the machine voice notes with espeak-ng (community recordings are kept)."""
+    from bot.audio import AudioError, generate
+
+    bundle = _bundle(config)
+    try:
+        written = generate(config.content_dir, bundle.library,
+                           [args.lang.strip().lower()] if args.lang else None,
+                           [args.topic] if args.topic else None)
+    except AudioError as exc:
+        sys.stderr.write(f"audio: {exc}\n")
+        return 2
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_po(args: argparse.Namespace, config: Config) -> int:
+    """Export topic text to a .po file (and the glossary to .tbx), or import one back."""
+    from bot.po import PoError, export_po, glossary_of, glossary_tbx, import_po, write_catalog
+
+    lang = args.lang.strip().lower()
+    try:
+        if args.po_command == "export":
+            out = Path(args.out or f"{lang}.po")
+            write_catalog(export_po(config.content_dir, lang), out)
+            tbx = out.with_suffix(".tbx")
+            tbx.write_text(glossary_tbx(glossary_of(config.content_dir, lang), lang),
+                           encoding="utf-8")
+            print(f"{out}\n{tbx}")
+            return 0
+        for line in import_po(config.content_dir, lang, Path(args.file)):
+            print(line)
+    except (PoError, OSError, ValueError) as exc:
+        sys.stderr.write(f"po: {exc}\n")
+        return 2
+    print("now run: python -m bot check", file=sys.stderr)
+    return 0
+
+
+def cmd_review(args: argparse.Namespace, config: Config) -> int:
+    """Write a review packet (HTML and PDF), or `review approve` to set a review stamp."""
+    from bot.content.loader import load_content
+    from bot.review import packet_html, print_pdf
+    from bot.translations import approve
+
+    if args.rest[:1] == ["approve"]:
+        sign = argparse.ArgumentParser(prog="python -m bot review approve")
+        sign.add_argument("lang")
+        sign.add_argument("topic")
+        sign.add_argument("--by", required=True, help="who reviewed it (for legal: the organisation)")
+        sign.add_argument("--state", required=True, choices=["community", "legal"])
+        sign.add_argument("--today", help=argparse.SUPPRESS)
+        more = sign.parse_args(args.rest[1:])
+        today = dt.date.fromisoformat(more.today) if more.today else dt.date.today()
+        try:
+            print(approve(config.content_dir, more.lang, more.topic, more.by, more.state, today))
+        except ValueError as exc:
+            sys.stderr.write(f"review approve: {exc}\n")
+            return 2
+        return 0
+    pack = argparse.ArgumentParser(prog="python -m bot review")
+    pack.add_argument("lang", help="language code (en: the English alone, for a legal review)")
+    pack.add_argument("--topic", help="one topic (default: all)")
+    pack.add_argument("--out", default=".", help="output directory (default: current)")
+    args = pack.parse_args(args.rest)
+    loaded = load_content(config.content_dir)
+    topics = [args.topic] if args.topic else list(loaded.topics)
+    if (args.lang not in loaded.translations and args.lang != "en") or any(
+            t not in loaded.topics for t in topics):
+        sys.stderr.write("review: unknown language or topic\n")
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"review-{args.lang}" + (f"_{args.topic}" if args.topic else "")
+    html_file, pdf = out / f"{name}.html", out / f"{name}.pdf"
+    html_file.write_text(packet_html(loaded, args.lang, topics), encoding="utf-8")
+    print(html_file)
+    if not print_pdf(html_file, pdf):
+        sys.stderr.write("review: no PDF: headless Chromium is not installed (make system-deps)\n")
+        return 1
+    print(pdf)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -226,6 +325,32 @@ def parser() -> argparse.ArgumentParser:
     fly.add_argument("--out", default=".", help="output directory (default: current)")
     fly.add_argument("--today", help=argparse.SUPPRESS)
     fly.set_defaults(func=cmd_flyer)
+    card = sub.add_parser("card", help="officer card: phone PNG and wallet-size red card PDF")
+    card.add_argument("--lang", help="language code (default: every language)")
+    card.add_argument("--out", default=".", help="output directory (default: current)")
+    card.set_defaults(func=cmd_card)
+    audio = sub.add_parser("audio", help="voice notes of the crisis topics")
+    audio_sub = audio.add_subparsers(dest="audio_command", required=True)
+    gen = audio_sub.add_parser("generate", help="machine voice notes with espeak-ng")
+    gen.add_argument("--lang", help="language code (default: every language with a voice)")
+    gen.add_argument("--topic", help="one crisis topic (default: all eight)")
+    gen.set_defaults(func=cmd_audio)
+    po = sub.add_parser("po", help="topic text as a gettext .po file (Poedit, Weblate)")
+    po_sub = po.add_subparsers(dest="po_command", required=True)
+    exp = po_sub.add_parser("export", help="write LANG's topic text (and glossary .tbx)")
+    exp.add_argument("lang")
+    exp.add_argument("--out", help="the .po file to write (default: LANG.po)")
+    imp = po_sub.add_parser("import", help="read a translated .po file into the content files")
+    imp.add_argument("lang")
+    imp.add_argument("file")
+    po.set_defaults(func=cmd_po)
+    rev = sub.add_parser("review", help="review packet (HTML, PDF); `review approve` signs off",
+                         usage="python -m bot review LANG [--topic ID] --out DIR\n"
+                               "       python -m bot review approve LANG ID --by ORG "
+                               "--state community|legal")
+    rev.add_argument("rest", nargs=argparse.REMAINDER, help="LANG [--topic ID] --out DIR, or "
+                     "approve LANG ID --by ORG --state community|legal")
+    rev.set_defaults(func=cmd_review)
     return p
 
 
@@ -238,6 +363,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"configuration error: {exc}\n")
         return 2
     logging.captureWarnings(True)
+    if argv is None and args.func is cmd_run:  # a real `run`, not a call from a test
+        from bot.memory import restart_with_hygienic_allocator
+
+        restart_with_hygienic_allocator()
     try:
         return int(args.func(args, config))
     except ConfigError as exc:

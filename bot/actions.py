@@ -18,6 +18,7 @@ _ARG = {
     "t": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
     "x": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
     "c": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    "v": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
     "s": re.compile(r"^[0-9]$"),
     "r": re.compile(r"^[A-Z]{2}$"),
 }
@@ -35,6 +36,7 @@ class Kind(StrEnum):
     REGION = "r"
     LANGUAGES = "l"
     ERASE = "e"
+    LISTEN = "v"  # a topic's first screen as a voice note
     SEARCH = "q"  # typed text; never encoded into a button
 
 

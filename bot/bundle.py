@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.support import Translations
 
+from bot.audio import AudioIndex, load_audio
 from bot.content.library import Library
 from bot.content.loader import load_content
 from bot.i18n import Strings, load_catalogs
@@ -25,6 +26,7 @@ class Bundle:
     catalogs: dict[str, Translations]
     index: SearchIndex
     grace_days: int
+    audio: AudioIndex = field(default_factory=AudioIndex)
 
     def strings(self, lang: str) -> Strings:
         """UI strings for ``lang`` (English when no catalog)."""
@@ -36,9 +38,10 @@ class Bundle:
         return frozenset(self.library.languages)
 
 
-def load_bundle(content_dir: Path, locales_dir: Path, grace_days: int = 30) -> Bundle:
+def load_bundle(content_dir: Path, locales_dir: Path, grace_days: int = 30, *,
+                serve_machine: bool = True) -> Bundle:
     """Load and validate content and catalogs; raise ContentInvalid listing every error."""
-    loaded = load_content(content_dir, grace_days=grace_days)
+    loaded = load_content(content_dir, grace_days=grace_days, serve_machine=serve_machine)
     if loaded.library is None:
         raise ContentInvalid("\n".join(str(p) for p in loaded.errors) or "content did not load")
     lib = loaded.library
@@ -46,4 +49,5 @@ def load_bundle(content_dir: Path, locales_dir: Path, grace_days: int = 30) -> B
         catalogs = load_catalogs(locales_dir, [(c, i.catalog_dir) for c, i in lib.languages.items()])
     except (OSError, ValueError) as exc:
         raise ContentInvalid(str(exc)) from exc
-    return Bundle(lib, catalogs, SearchIndex(lib), grace_days)
+    audio, _ = load_audio(content_dir, lib)  # broken or stale notes are left out; `check` says why
+    return Bundle(lib, catalogs, SearchIndex(lib), grace_days, audio)

@@ -11,6 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.actions import Action, Kind, encode
+from bot.audio import load_audio
 from bot.bundle import Bundle
 from bot.content.library import Library
 from bot.content.yamlfile import Problem
@@ -66,6 +67,11 @@ def _where(lib: Library, action: Action) -> str:
             return f"content/topics/{action.arg}.yaml"
         return f"content/translations/{action.lang}/topics/{action.arg}.yaml"
     return f"({action.lang} {action.kind.name.lower()} screen)"
+
+
+def check_audio(content: Path, lib: Library) -> list[Problem]:
+    """Voice notes: OGG/Opus, under 90 s, indexed, and made from the current text."""
+    return load_audio(content, lib)[1]
 
 
 def extract_template(root: Path) -> Catalog:

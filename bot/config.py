@@ -46,6 +46,7 @@ class Config:
     rate_limit_per_second: float = 30.0
     publish_commands: bool = True
     metrics: bool = False
+    serve_machine_translations: bool = True
 
     @property
     def bot_base_url(self) -> str:
@@ -135,4 +136,6 @@ def from_env(env: Mapping[str, str] | None = None) -> Config:
         rate_limit_per_second=_float(env, "RATE_LIMIT_PER_SECOND", 30.0),
         publish_commands=env.get("PUBLISH_COMMANDS", "1").strip() not in {"0", "false", "no"},
         metrics=env.get("METRICS", "").strip().lower() in {"1", "true", "yes"},
+        serve_machine_translations=env.get("SERVE_MACHINE_TRANSLATIONS", "1").strip().lower()
+        not in {"0", "false", "no"},
     )

@@ -12,11 +12,11 @@ from babel import Locale
 from bot.actions import Action, Kind
 from bot.bidi import RLM, has_rtl, isolate_ltr, isolate_pieces
 from bot.bundle import Bundle
-from bot.content.library import Page
+from bot.content.library import Library, Page
 from bot.content.model import Hotline, Source
 from bot.i18n import N_, Strings, long_date
 from bot.markup import Block, Span, plain
-from bot.reply import Button, Reply
+from bot.reply import Button, Media, Reply
 
 URGENT_ROWS = 6
 STATES_PER_PAGE = 20
@@ -40,14 +40,14 @@ def respond(bundle: Bundle, action: Action, today: dt.date) -> Reply:
 
 
 def _reply(bundle: Bundle, lang: str, blocks: list[Block], keyboard: list[list[Button]], *,
-           erase: bool = False, ephemeral: bool = False) -> Reply:
+           erase: bool = False, ephemeral: bool = False, media: Media | None = None) -> Reply:
     info = bundle.library.language(lang)
     rows = [r for r in keyboard if r]
     if info.direction == "rtl":
         blocks = [_rtl_block(b) for b in blocks]
         rows = [[_rtl_button(b) for b in r] for r in rows]
     return Reply(lang, info.direction, tuple(blocks), tuple(tuple(r) for r in rows),
-                 erase=erase, ephemeral=ephemeral)
+                 erase=erase, ephemeral=ephemeral, media=media)
 
 
 def _rtl_block(block: Block) -> Block:
@@ -110,7 +110,7 @@ def _topic(bundle: Bundle, action: Action, today: dt.date) -> Reply:
         return _menu(bundle, action, today, _("That page is not available. Here is the menu."))
     if page.expired(today, bundle.grace_days):
         return _expired(bundle, lang, page)
-    blocks = _notices(_, page, bundle.library.source)
+    blocks = _notices(_, page, bundle.library)
     blocks.append(plain(page.title, bold=True))
     blocks += page.body
     if page.officer:
@@ -119,15 +119,36 @@ def _topic(bundle: Bundle, action: Action, today: dt.date) -> Reply:
     blocks += _footer(bundle, page, _)
     rows: list[list[Button]] = [[Button(label, Action(lang, Kind.TOPIC, tid))]
                                 for label, tid in page.choices if bundle.library.page(lang, tid)]
+    if bundle.audio.get(lang, page.id):
+        rows.append([Button(_("🔊 Listen"), Action(lang, Kind.LISTEN, page.id))])  # after choices
     if page.more:
         rows.append([Button(_("📖 More"), Action(lang, Kind.MORE, page.id))])
-    rows.append([Button(_("📚 Sources"), Action(lang, Kind.SOURCES, page.id))])
+    rows.append([Button(_("📚 Sources"), Action(lang, Kind.SOURCES, page.id)),
+                 Button(_("📤 Share"), share=page.title)])  # inline mode finds it by its title
     rows += _pairs(_related(bundle, page))
     if page.id == "privacy":
         rows.append([Button(_(MENU_LABELS["erase"]), Action(lang, Kind.ERASE))])
     rows.append([Button(_(MENU_LABELS["hotlines"]), Action(lang, Kind.HOTLINES))])
     rows.append(_nav(bundle, lang))
-    return _reply(bundle, lang, blocks, rows)
+    card = None
+    if page.officer:  # the statement also comes as a picture to hold up (bot/card.py)
+        card = Media("card", lang, page.id, _("Save this picture to your photos, so you can "
+                                              "show it without internet."))
+    return _reply(bundle, lang, blocks, rows, media=card)
+
+
+def _listen(bundle: Bundle, action: Action, today: dt.date) -> Reply:
+    """The topic's first screen as a voice note, and nothing else; the page if there is none."""
+    lang = action.lang
+    note = bundle.audio.get(lang, action.arg)
+    page = bundle.library.page(lang, action.arg)
+    if note is None or page is None or page.expired(today, bundle.grace_days):
+        return _topic(bundle, Action(lang, Kind.TOPIC, action.arg), today)
+    _ = bundle.strings(lang)
+    who = (_("Machine voice: a computer reads this page.") if note.machine
+           else _("Read by a volunteer."))
+    return _reply(bundle, lang, [], [], media=Media("voice", lang, page.id,
+                                                    f"🔊 {page.title}\n{who}"))
 
 
 def _more(bundle: Bundle, action: Action, today: dt.date) -> Reply:
@@ -138,7 +159,7 @@ def _more(bundle: Bundle, action: Action, today: dt.date) -> Reply:
         return _topic(bundle, Action(lang, Kind.TOPIC, action.arg), today)
     if page.expired(today, bundle.grace_days):
         return _expired(bundle, lang, page)
-    blocks = _notices(_, page, bundle.library.source)
+    blocks = _notices(_, page, bundle.library)
     blocks.append(plain(page.title, bold=True))
     blocks += page.more
     blocks += _hotline_blocks(bundle, lang, _page_hotlines(bundle, page), _)
@@ -182,9 +203,12 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _notices(_: Strings, page: Page, source: str) -> list[Block]:
-    if page.lang == source:
+def _notices(_: Strings, page: Page, lib: Library) -> list[Block]:
+    if page.lang == lib.source:
         return []
+    if page.withheld:
+        return [plain(_("⚠️ The translation of this page has not been checked by a person yet, "
+                        "so it is shown in English."), italic=True)]
     if not page.translated:
         return [plain(_("⚠️ Not yet translated into your language. Showing English."),
                       italic=True)]
@@ -193,8 +217,9 @@ def _notices(_: Strings, page: Page, source: str) -> list[Block]:
         out.append(plain(_("⚠️ Automatic translation, not yet checked by a person."),
                          italic=True))
     if page.stale:
-        out.append(plain(_("⚠️ The English text changed after this translation was made. "
-                           "It may be out of date."), italic=True))
+        date = long_date(page.reviewed_on, lib.language(page.lang).locale)
+        out.append(plain(_("⚠️ The English text was updated on {date}. This translation may be "
+                           "out of date.", date=date), italic=True))
     return out
 
 
@@ -398,6 +423,8 @@ def _search(bundle: Bundle, action: Action, today: dt.date) -> Reply:
     if hit is None or not hit.topics:
         _ = bundle.strings(lang)
         return _menu(bundle, action, today, _("I did not find that. Choose a topic:"))
+    if hit.clear:  # plainly one topic: open it instead of asking
+        return _topic(bundle, Action(hit.lang, Kind.TOPIC, hit.topics[0]), today)
     _ = bundle.strings(hit.lang)
     rows = []
     for tid in hit.topics:
@@ -419,4 +446,5 @@ _HANDLERS = {
     Kind.LANGUAGES: _languages,
     Kind.ERASE: _erase,
     Kind.SEARCH: _search,
+    Kind.LISTEN: _listen,
 }

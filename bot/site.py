@@ -13,8 +13,9 @@ from pathlib import Path
 
 from bot.actions import Action, Kind
 from bot.bundle import Bundle
-from bot.render.web import CSS, STYLESHEET, Language, action_path, render_page
-from bot.reply import Reply
+from bot.card import card_text, phone_card, png
+from bot.render.web import CSS, STYLESHEET, Language, action_path, media_path, render_page
+from bot.reply import Media, Reply
 from bot.respond import MENU_LABELS, respond
 
 ROOT_INDEX = "index.html"
@@ -65,13 +66,37 @@ def build_site(bundle: Bundle, out: Path, today: dt.date) -> list[Path]:
     pages = screens(bundle, today)
     source = bundle.library.source
     root = (Action(source, Kind.LANGUAGES), respond(bundle, Action(source, Kind.LANGUAGES), today))
-    written = []
+    written = write_assets(bundle, [r for _, r in pages.values()], out)
+    assets = {p.relative_to(out).as_posix() for p in written}
     for path, (action, reply) in [*pages.items(), (ROOT_INDEX, root)]:
         label = bundle.strings(reply.lang)(MENU_LABELS["language"])
         text = render_page(reply, path, pages=pages, languages=_switcher(bundle, action, pages),
-                           switcher_label=label)
+                           switcher_label=label, assets=assets)
         written.append(_write(out / path, text))
     written.append(_write(out / STYLESHEET, CSS))
+    return written
+
+
+def write_assets(bundle: Bundle, replies: list[Reply], out: Path) -> list[Path]:
+    """The officer card pictures and voice notes the pages show: the same files the bot sends."""
+    media: set[Media] = {r.media for r in replies if r.media is not None and r.media.kind == "card"}
+    media |= {Media("voice", b.action.lang, b.action.arg, "") for r in replies for row in r.keyboard
+              for b in row if b.action is not None and b.action.kind is Kind.LISTEN}
+    written = []
+    for item in sorted(media, key=lambda m: (m.kind, m.lang, m.topic)):
+        target = media_path(item)
+        if target is None:
+            continue
+        if item.kind == "card":
+            text = card_text(bundle, item.lang, item.topic)
+            blob = png(phone_card(text)) if text is not None else None
+        else:
+            note = bundle.audio.get(item.lang, item.topic)
+            blob = note.path.read_bytes() if note is not None else None
+        if blob is not None:
+            (out / target).parent.mkdir(parents=True, exist_ok=True)
+            (out / target).write_bytes(blob)
+            written.append(out / target)
     return written
 
 

@@ -9,7 +9,9 @@ from babel.messages.pofile import read_po
 
 from bot.checks import extract_template
 from bot.config import ROOT, Config
+from bot.content.library import Library
 from bot.content.loader import load_content
+from bot.content.paragraphs import describe
 
 
 def stats_table(config: Config) -> str:
@@ -38,8 +40,16 @@ def stats_table(config: Config) -> str:
             ui = f"{done}/{len(wanted)}"
         rows.append(f"{code:8} {len(pages) - missing:>6} {missing:>7} {stale:>5} "
                     + " ".join(f"{counts[st]:>14}" for st in states) + f" {ui:>10}")
+    rows += _changed(lib)
     verified = sum(h.status == "verified" for h in lib.hotlines.values())
     rows.append("")
     rows.append(f"hotlines: {verified} verified (served), "
                 f"{len(lib.hotlines) - verified} unverified (not served)")
     return "\n".join(rows)
+
+
+def _changed(lib: Library) -> list[str]:
+    """One line per stale translation: which English paragraphs changed since it was made."""
+    lines = [f"  {lang} {tid}: {describe({k: list(v) for k, v in page.changes})}"
+             for (lang, tid), page in sorted(lib.pages.items()) if page.changes]
+    return ["", "English paragraphs changed since translated:", *lines] if lines else []

@@ -289,13 +289,14 @@ COMMANDS: list[tuple[str, str, Expect]] = [
     ("/hotlines", "/hotlines", answer(NATIONAL)),
     ("/language", "/language", answer(LANGUAGES)),
     ("/privacy", "/privacy", answer(SOURCES)),
-    ("/officer", "/officer", answer("I will remain silent.")),
+    ("/officer", "/officer",  # the page, then the card as a picture to hold up
+     Expect(("sendMessage", "sendPhoto"), ("I will remain silent.",))),
     ("/warrant", "/warrant", answer("Look at the top of the paper")),
     ("/erase", "/erase", Expect(("sendMessage", "deleteMessages"), (ERASED,))),
     ("/start with a zero-width space", "/start\u200b", answer(MENU)),
     ("greeting in Spanish", "Hola", answer(MENU, lang="es")),
     ("state name", "Illinois", answer("+1 855-435-7693")),
-    ("Arabic question", "الشرطة عند الباب", answer(RESULTS, lang="ar")),
+    ("Arabic question", "الشرطة عند الباب", answer(SOURCES, lang="ar")),  # opens the door page
 ]
 
 
@@ -528,7 +529,9 @@ def _other_update_cases() -> list[Case]:
             "message"]}),
         ("update_id only", {}),
     ]
-    return [Case(f"update: {name}", update) for name, update in updates]
+    inline = Expect(("answerInlineQuery",))  # answered from the content, nothing else
+    return [Case(f"update: {name}", update, inline if "inline_query" in update else SILENT)
+            for name, update in updates]
 
 
 def corpus() -> list[Case]:

@@ -67,6 +67,15 @@ class OfflineRequest(BaseRequest):
                 "from": BOT_USER,
                 "text": "x",
             }
+        elif name in ("sendPhoto", "sendVoice"):
+            self._next_id += 1
+            result = {"message_id": self._next_id, "date": 0, "from": BOT_USER,
+                      "chat": {"id": int(params.get("chat_id", 1)), "type": "private"}}
+            file = {"file_id": f"{name}-{self._next_id}", "file_unique_id": str(self._next_id)}
+            if name == "sendPhoto":
+                result["photo"] = [{**file, "width": 1080, "height": 1920}]
+            else:
+                result["voice"] = {**file, "duration": 1}
         elif name == "getUpdates":
             result = []
         return 200, json.dumps({"ok": True, "result": result}).encode()

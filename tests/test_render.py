@@ -102,6 +102,9 @@ def test_every_screen_in_every_language_fits(bundle: Bundle) -> None:
         assert 0 < len(buttons) <= 100, action
         assert all(len(row) <= 8 for row in markup.inline_keyboard), action
         for b in buttons:
+            if b.switch_inline_query is not None:  # Share: the page's title, to search inline
+                assert 1 <= len(b.switch_inline_query) <= 256, action
+                continue
             assert b.callback_data is not None
             assert 1 <= len(str(b.callback_data).encode()) <= 64, (action, b.callback_data)
 

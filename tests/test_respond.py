@@ -70,10 +70,8 @@ def test_stale_and_missing_translations_say_so(content_copy: Path) -> None:
     stale = text(respond(b, Action("es", Kind.TOPIC, "at-home"), TODAY))
     missing = text(respond(b, Action("es", Kind.TOPIC, "privacy"), TODAY))
     en = b.strings("es")
-    assert (
-        en("⚠️ The English text changed after this translation was made. It may be out of date.")
-        in stale
-    )
+    assert en("⚠️ The English text was updated on {date}. This translation may be out of date.",
+              date="28 de noviembre de 2026") in stale
     assert en("⚠️ Not yet translated into your language. Showing English.") in missing
     assert "This bot keeps nothing about you." in missing
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from babel import Locale
 
+from bot.content import paragraphs
 from bot.content.model import Hotline, HotlineText, Source, Topic, TopicTranslation
 from bot.markup import Block, parse
 
@@ -74,6 +75,8 @@ class Page:
     served: bool
     translated: bool
     stale: bool
+    changes: tuple[tuple[str, tuple[int, ...]], ...] = ()  # English units changed since translated
+    withheld: bool = False  # a machine translation not served (SERVE_MACHINE_TRANSLATIONS=0)
 
     @property
     def first_sources(self) -> tuple[Source, ...]:
@@ -98,6 +101,8 @@ class Library:
     hotline_text: dict[tuple[str, str], HotlineText]
     regions: dict[str, dict[str, str]]
     hashes: dict[str, str] = field(default_factory=dict)
+    # content/search/<lang>.yaml: language → topic id → what people type for it
+    phrases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def page(self, lang: str, topic_id: str) -> Page | None:
         """The servable page, or None when unknown or unverified."""
@@ -130,39 +135,92 @@ class Library:
 
 
 def build_page(
-    lang: str, topic: Topic, tr: TopicTranslation | None, current_hash: str, *, is_source: bool
+    lang: str, topic: Topic, tr: TopicTranslation | None, current_hash: str, *, is_source: bool,
+    serve_machine: bool = True,
 ) -> Page:
-    """Merge an English topic with its translation (if any) into a Page."""
+    """Merge an English topic with its translation (if any) into a Page.
+
+    A stale translation is served as it is, except that an English paragraph marked critical
+    and changed since is shown in English in its place. Without ``serve_machine`` a translation
+    no person has reviewed is withheld and the English is served.
+    """
+    withheld = tr is not None and tr.review.state == "machine" and not serve_machine
+    if withheld:
+        tr = None
+    changes = translation_changes(topic, tr) if tr is not None else {}
     src = tr if tr is not None else topic
     labels = tuple(tr.choices) if tr is not None and len(tr.choices) == len(topic.choices) else tuple(
         c.label for c in topic.choices)
     state: str = topic.review.state
     tr_by: str | None = None
     tr_on: dt.date | None = None
+    stale = False
     if tr is not None:
         state = tr.review.state
         if state != "machine":  # a machine draft has only the English review, and a notice
             tr_by, tr_on = tr.review.by, tr.review.reviewed
+        stale = bool(changes) if tr.source_paragraphs else tr.source_hash != current_hash
+    officer = (_served(topic, tr, "officer_statement", changes) if tr and tr.officer_statement
+               else paragraphs.strip_markers(topic.officer_statement or ""))
     return Page(
         id=topic.id,
         lang=lang,
         title=src.title,
         summary=src.summary,
-        body=parse(src.body),
-        more=parse(src.more) if src.more else (),
-        officer=parse(src.officer_statement or topic.officer_statement or ""),
+        body=parse(_served(topic, tr, "body", changes)),
+        more=parse(_served(topic, tr, "more", changes)),
+        officer=parse(officer),
         choices=tuple(zip(labels, (c.topic for c in topic.choices), strict=True)),
         related=tuple(topic.related),
         hotlines=tuple(topic.hotlines),
         keywords=tuple(tr.keywords) if tr else tuple(topic.keywords),
         sources=tuple(topic.sources),
         review_state=state,
-        reviewed_by=topic.review.by,
+        reviewed_by=topic.review.who,
         reviewed_on=topic.review.reviewed,
         translation_by=tr_by,
         translation_on=tr_on,
         next_review=topic.review.next_review,
         served=topic.status == "verified",
         translated=tr is not None or is_source,
-        stale=tr is not None and tr.source_hash != current_hash,
+        stale=stale,
+        changes=tuple((k, tuple(v)) for k, v in changes.items()),
+        withheld=withheld,
     )
+
+
+def translation_changes(topic: Topic, tr: TopicTranslation) -> dict[str, list[int]]:
+    """Per field, the English units changed since the translation was made (empty: up to date,
+    or an older file without ``source_paragraphs``)."""
+    if tr.source_paragraphs is None:
+        return {}
+    return paragraphs.changed(paragraphs.hashes(topic), tr.source_paragraphs.as_dict())
+
+
+def _served(topic: Topic, tr: TopicTranslation | None, name: str,
+            changes: dict[str, list[int]]) -> str:
+    """The markup served for one field: the translation's, with changed critical English
+    paragraphs put in place of their old translation."""
+    english = getattr(topic, name) or ""
+    if tr is None:
+        return paragraphs.strip_markers(english)
+    text = getattr(tr, name) or ""
+    en_units = paragraphs.split(english)
+    nums = set(changes.get(name, ()))
+    if not any(u.critical for i, u in enumerate(en_units, 1) if i in nums):
+        return paragraphs.strip_markers(text)
+    recorded = tr.source_paragraphs.as_dict().get(name, []) if tr.source_paragraphs else []
+    tr_units = paragraphs.split(text)
+    if len(tr_units) != len(recorded):  # the translation's paragraphs do not line up: all English
+        return paragraphs.strip_markers(english)
+    in_place = len(en_units) == len(recorded)
+    out = []
+    for i, unit in enumerate(en_units):
+        plain_unit = paragraphs.Unit(unit.text, unit.bullet)
+        if unit.hash in recorded:
+            out.append(tr_units[recorded.index(unit.hash)])
+        elif in_place and not unit.critical:
+            out.append(tr_units[i])
+        else:
+            out.append(plain_unit)
+    return paragraphs.strip_markers(paragraphs.join(out))

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from bot.content import glossary as gloss
+from bot.content import paragraphs
 from bot.content.library import (
     BUILTIN_MENU_ENTRIES,
     LanguageInfo,
@@ -18,14 +20,17 @@ from bot.content.library import (
     Page,
     build_page,
     source_hash,
+    translation_changes,
 )
 from bot.content.model import (
+    GlossaryFile,
     Hotline,
     HotlinesFile,
     HotlineText,
     LanguagesFile,
     MenuFile,
     RegionsFile,
+    SearchFile,
     SourcesPolicyFile,
     Topic,
     TopicTranslation,
@@ -50,6 +55,8 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     docs: dict[str, YamlDoc] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)  # of every valid English topic
+    topics: dict[str, Topic] = field(default_factory=dict)  # every valid English topic
+    translations: dict[str, dict[str, TopicTranslation]] = field(default_factory=dict)  # lang, id
 
     @property
     def errors(self) -> list[Problem]:
@@ -147,8 +154,12 @@ def _language_info(code: str, name: str, fallback: str, greetings: list[str]) ->
     return LanguageInfo(code, name, fallback, direction, locale, tuple(greetings))
 
 
-def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30) -> Loaded:
-    """Read and validate everything under ``root``; build the Library unless there are errors."""
+def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30, *,
+                 serve_machine: bool = True) -> Loaded:
+    """Read and validate everything under ``root``; build the Library unless there are errors.
+
+    Without ``serve_machine``, translations no person has reviewed are not served (English is).
+    """
     r = _Reader(root)
     today = today or dt.date.today()
     langs_file, langs_doc = r.model("languages.yaml", LanguagesFile)
@@ -172,6 +183,7 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
         topics[topic.id] = topic
         topic_docs[topic.id] = doc
         _check_markup(r, doc, topic)
+        _check_critical_markers(r, doc, topic)
         _check_review(r, doc, topic, today, grace_days)
         _check_topic_sources(r, doc, topic, refused)
 
@@ -204,6 +216,7 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
     source = langs_file.source if langs_file else "en"
 
     _check_references(r, topics, topic_docs, hotlines, menu_file, menu_doc)
+    phrases = _read_phrases(r, root, languages, topics)
 
     hashes = {tid: source_hash(t) for tid, t in topics.items()}
     pages: dict[tuple[str, str], Page] = {}
@@ -226,14 +239,16 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30)
             trs = translations.get(code, {})
             for tid, topic in topics.items():
                 pages[(code, tid)] = build_page(code, topic, trs.get(tid), hashes[tid],
-                                                is_source=code == source)
+                                                is_source=code == source,
+                                                serve_machine=serve_machine)
 
     library = None
     if not [p for p in r.problems if p.severity == "error"] and langs_file and menu_file:
         library = Library(source=source, languages=languages, menu=tuple(menu_file.menu),
                           topics=topics, pages=pages, hotlines=hotlines,
-                          hotline_text=hotline_text, regions=regions, hashes=hashes)
-    return Loaded(library, r.problems, r.docs, hashes)
+                          hotline_text=hotline_text, regions=regions, hashes=hashes,
+                          phrases=phrases)
+    return Loaded(library, r.problems, r.docs, hashes, topics, translations)
 
 
 def _check_markup(r: _Reader, doc: YamlDoc, item: Topic | TopicTranslation) -> None:
@@ -353,6 +368,7 @@ def _check_references(r: _Reader, topics: dict[str, Topic], docs: dict[str, Yaml
 def _read_translations(r: _Reader, root: Path, lang: str, topics: dict[str, Topic],
                        hashes: dict[str, str]) -> dict[str, TopicTranslation]:
     out: dict[str, TopicTranslation] = {}
+    terms, _ = r.model(f"glossary/{lang}.yaml", GlossaryFile, required=False)
     folder = root / "translations" / lang / "topics"
     for path in sorted(folder.glob("*.yaml")):
         rel = f"translations/{lang}/topics/{path.name}"
@@ -367,11 +383,21 @@ def _read_translations(r: _Reader, root: Path, lang: str, topics: dict[str, Topi
             continue
         _check_markup(r, doc, tr)
         _check_translation_shape(r, doc, topic, tr)
-        if tr.source_hash != hashes[tr.id]:
+        _check_no_markers(r, doc, tr)
+        changes = translation_changes(topic, tr)
+        if changes:
+            r.add(doc, ("source_paragraphs",),
+                  f"stale translation: the English of '{tr.id}' changed in "
+                  f"{paragraphs.describe(changes)}",
+                  f"translate those paragraphs (python -m bot po export {lang}), then run: "
+                  f"python -m bot mark-translated {lang} {tr.id}", "warning")
+        elif tr.source_paragraphs is None and tr.source_hash != hashes[tr.id]:
             r.add(doc, ("source_hash",),
                   f"stale translation: the English topic '{tr.id}' changed since this was made",
                   f"update the text, then run: python -m bot mark-translated {lang} {tr.id}",
                   "warning")
+        if terms is not None:
+            _check_glossary(r, doc, lang, terms, topic, tr, changes)
         out[tr.id] = tr
     for tid in topics:
         if tid not in out:
@@ -380,6 +406,37 @@ def _read_translations(r: _Reader, root: Path, lang: str, topics: dict[str, Topi
                                       f"copy content/topics/{tid}.yaml here and translate it",
                                       "warning"))
     return out
+
+
+def _check_critical_markers(r: _Reader, doc: YamlDoc, topic: Topic) -> None:
+    for name in ("title", "summary"):
+        if getattr(topic, name).startswith(paragraphs.CRITICAL):
+            r.add(doc, (name,), f"{name}: only paragraphs of body, more and officer_statement "
+                  "can be marked critical", "remove the '! ' at the start")
+    for name in paragraphs.MARKUP_FIELDS:
+        for n, unit in enumerate(paragraphs.split(getattr(topic, name)), 1):
+            if unit.critical and not unit.text:
+                r.add(doc, (name,), f"{name} ¶{n}: a critical marker '! ' with no text",
+                      "write the paragraph after '! ' or remove the marker")
+
+
+def _check_no_markers(r: _Reader, doc: YamlDoc, tr: TopicTranslation) -> None:
+    for name in paragraphs.MARKUP_FIELDS:
+        for n, unit in enumerate(paragraphs.split(getattr(tr, name)), 1):
+            if unit.critical:
+                r.add(doc, (name,), f"{name} ¶{n} starts with '! ': only the English marks "
+                      "paragraphs critical", "remove the '! ' from the translation")
+
+
+def _check_glossary(r: _Reader, doc: YamlDoc, lang: str, terms: GlossaryFile, topic: Topic,
+                    tr: TopicTranslation, changes: dict[str, list[int]]) -> None:
+    for miss in gloss.misses(terms, topic, tr, changes):
+        where = miss.field + (f" ¶{miss.number}" if miss.number else "")
+        r.add(doc, (miss.field,),
+              f"{where}: the English says '{miss.found}' but the translation uses none of the "
+              f"approved renderings ({', '.join(miss.term.use)})",
+              f"use one of them, or add this rendering to content/glossary/{lang}.yaml",
+              "warning")
 
 
 def _check_translation_shape(r: _Reader, doc: YamlDoc, topic: Topic, tr: TopicTranslation) -> None:
@@ -424,3 +481,31 @@ def _read_regions(r: _Reader, lang: str, regions: dict[str, dict[str, str]]) -> 
             r.add(doc, ("regions", code), f"unknown region '{code}'",
                   "use a code from content/regions.yaml")
     return dict(model.regions)
+
+
+def _read_phrases(r: _Reader, root: Path, languages: dict[str, LanguageInfo],
+                  topics: dict[str, Topic]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """content/search/<lang>.yaml: what people type, by topic; a phrase under two topics is an
+    error (the search could not tell which one is meant)."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for path in sorted((root / "search").glob("*.yaml")):
+        found, doc = r.model(f"search/{path.name}", SearchFile)
+        if found is None or doc is None:
+            continue
+        if path.stem not in languages:
+            r.add(doc, (), f"'{path.stem}' is not an offered language",
+                  "name the file after a code in content/languages.yaml")
+            continue
+        owner: dict[str, str] = {}
+        for tid, items in found.topics.items():
+            if tid not in topics:
+                r.add(doc, ("topics", tid), f"unknown topic '{tid}'",
+                      "use the id of a file in content/topics/")
+            for i, phrase in enumerate(items):
+                key = " ".join(phrase.casefold().split())
+                if owner.get(key, tid) != tid:
+                    r.add(doc, ("topics", tid, i), f"'{phrase}' is also listed under "
+                          f"'{owner[key]}'", "keep it under the one topic it means")
+                owner.setdefault(key, tid)
+        out[path.stem] = {tid: tuple(ps) for tid, ps in found.topics.items() if tid in topics}
+    return out

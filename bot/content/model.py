@@ -92,18 +92,59 @@ class Review(_Strict):
     """Review stamp of the English source text."""
 
     state: Literal["source-checked", "legal"]
-    by: Line
+    by: Line | None = Field(default=None, description="Who reviewed it (for legal: the organisation)")
     reviewed: dt.date
     next_review: dt.date
+
+    @model_validator(mode="after")
+    def _signed(self) -> Review:
+        if self.by is None:
+            raise ValueError(f"a {self.state} review needs 'by': who reviewed it "
+                             "(for legal, the organisation whose lawyer read it)")
+        return self
+
+    @property
+    def who(self) -> str:
+        """``by``, which the validator guarantees."""
+        return self.by or ""
 
 
 class TranslationReview(_Strict):
     """Review stamp of a translation; `machine` means no person has reviewed it."""
 
     state: Literal["machine", "community", "legal"]
-    by: Line
+    by: Line | None = None
     reviewed: dt.date | None = None
     next_review: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _signed(self) -> TranslationReview:
+        if self.state == "machine":
+            return self
+        if self.by is None:
+            raise ValueError(f"a {self.state} review needs 'by': the person or organisation that "
+                             "checked the translation")
+        if self.reviewed is None:
+            raise ValueError(f"a {self.state} review needs 'reviewed': the date it was checked")
+        return self
+
+
+Hash8 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}$")]
+
+
+class SourceParagraphs(_Strict):
+    """Hashes of the English units a translation was made from, per field, in order."""
+
+    title: list[Hash8] = Field(default_factory=list)
+    summary: list[Hash8] = Field(default_factory=list)
+    body: list[Hash8] = Field(default_factory=list)
+    more: list[Hash8] = Field(default_factory=list)
+    officer_statement: list[Hash8] = Field(default_factory=list)
+    choices: list[Hash8] = Field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        """Field → hashes, empty fields left out."""
+        return {k: list(v) for k, v in self.model_dump().items() if v}
 
 
 class Choice(_Strict):
@@ -136,8 +177,11 @@ class TopicTranslation(_Strict):
 
     id: TopicId
     source_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")] | None = Field(
-        default=None, description="Hash of the English text this was made from"
+        default=None, description="Older files: hash of the whole English text this was made from"
     )
+    source_paragraphs: SourceParagraphs | None = Field(
+        default=None, description="Hashes of the English paragraphs this was made from "
+        "(python -m bot mark-translated fills it in)")
     review: TranslationReview
     title: Annotated[str, StringConstraints(min_length=1, max_length=60)]
     summary: Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -219,6 +263,28 @@ class RegionsFile(_Strict):
     regions: dict[RegionCode, Line]
 
 
+class GlossaryTerm(_Strict):
+    """An English term and the renderings approved for it in one language."""
+
+    en: list[Line] = Field(min_length=1, description="The English term and its variants")
+    use: list[Line] = Field(min_length=1, description="Approved renderings (any one will do)")
+    note: str | None = None
+
+
+class GlossaryFile(_Strict):
+    """content/glossary/<lang>.yaml"""
+
+    terms: list[GlossaryTerm] = Field(default_factory=list)
+
+
+class SearchFile(_Strict):
+    """content/search/<lang>.yaml: what people type when they need a topic (slang, no accents)."""
+
+    topics: dict[TopicId, list[Line]] = Field(
+        description="Topic id → words and phrases people type for it; a query holding a whole "
+        "phrase of two words or more can open the topic at once")
+
+
 SCHEMAS: dict[str, type[BaseModel]] = {
     "languages": LanguagesFile,
     "menu": MenuFile,
@@ -227,4 +293,6 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "hotlines": HotlinesFile,
     "regions": RegionsFile,
     "refused-sources": SourcesPolicyFile,
+    "glossary": GlossaryFile,
+    "search": SearchFile,
 }

@@ -28,6 +28,9 @@ def render_console(reply: Reply, width: int = 76) -> tuple[str, list[Action]]:
                 lines += wrapped
         if not block.bullet:
             lines.append("")
+    if reply.media is not None:  # on Telegram a picture or a voice note; here, what it is
+        kind = "picture" if reply.media.kind == "card" else "voice note"
+        lines += [f"[{kind}: {reply.media.caption}]".replace("\n", " "), ""]
     actions: list[Action] = []
     for row in reply.keyboard:
         labels = []

@@ -16,6 +16,7 @@ from bot.reply import Reply
 MAX_TEXT = 4096  # Telegram counts the text after entity parsing; we count UTF-16 units
 MAX_BUTTONS = 100
 MAX_PER_ROW = 8
+MAX_SHARE = 256  # an inline query's text
 
 
 class WireKeyboard(InlineKeyboardMarkup):
@@ -129,6 +130,9 @@ def keyboard(reply: Reply, reused: bool = False) -> InlineKeyboardMarkup | None:
                 break
             if button.url:
                 out.append(InlineKeyboardButton(button.label, url=button.url))
+            elif button.share is not None:  # pick a chat; "@bot <share>" is typed there
+                out.append(InlineKeyboardButton(button.label,
+                                                switch_inline_query=button.share[:MAX_SHARE]))
             elif button.action:
                 out.append(InlineKeyboardButton(button.label,
                                                 callback_data=encode(button.action)))
@@ -143,7 +147,12 @@ def keyboard(reply: Reply, reused: bool = False) -> InlineKeyboardMarkup | None:
 
 
 def render(reply: Reply, reused: bool = False) -> list[Message]:
-    """The messages to send for a Reply; the keyboard goes on the last one."""
+    """The messages to send for a Reply; the keyboard goes on the last one.
+
+    A Reply that is only media (a voice note) has no text message.
+    """
+    if not reply.blocks and reply.media is not None:
+        return []
     chunks = split_blocks(reply.blocks) or [(html.escape("…"), 1)]
     markup = keyboard(reply, reused)
     last = len(chunks) - 1

@@ -17,13 +17,13 @@ import phonenumbers
 
 from bot.actions import Action, Kind
 from bot.markup import Block, Span
-from bot.reply import Button, Reply
+from bot.reply import Button, Media, Reply
 
 STYLESHEET = "style.css"
 _SAFE = re.compile(r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
 _DIGITS = re.compile(r"\d")
 # No script, frame, font, image or connection from anywhere; styles only from the site itself.
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; base-uri 'none'; "
        "form-action 'none'; frame-ancestors 'none'")
 
 
@@ -188,8 +188,42 @@ def switcher_html(lang: str, path: str, label: str, languages: Sequence[Language
     return f'<nav class="languages" aria-label="{_esc(label)}"><ul>{"".join(items)}</ul></nav>'
 
 
+def media_path(media: Media) -> str | None:
+    """The site file of a picture or voice note (``card/show-officer-es.png``, ``audio/es/x.ogg``)."""
+    if not _SAFE.fullmatch(media.lang) or not _SAFE.fullmatch(media.topic):
+        return None
+    if media.kind == "card":
+        return f"card/{media.topic}-{media.lang}.png"
+    if media.kind == "voice":
+        return f"audio/{media.lang}/{media.topic}.ogg"
+    return None
+
+
+def media_html(reply: Reply, path: str, assets: Collection[str]) -> tuple[str, str]:
+    """The page's voice note as a local ``<audio>`` player (for the top of the page) and its
+    picture (for the bottom), when the site has the files."""
+    parts, after = [], ""
+    for row in reply.keyboard:
+        for b in row:
+            if b.action is None or b.action.kind is not Kind.LISTEN:
+                continue
+            target = media_path(Media("voice", b.action.lang, b.action.arg, ""))
+            if target is not None and target in assets:
+                src = _esc(relative(path, target))
+                parts.append(f'<p class="listen">{_esc(b.label)}<br><audio controls '
+                             f'preload="none" src="{src}"><a href="{src}">{_esc(b.label)}</a>'
+                             "</audio></p>")
+    picture = media_path(reply.media) if reply.media and reply.media.kind == "card" else None
+    if picture is not None and picture in assets and reply.media is not None:
+        src = _esc(relative(path, picture))
+        after = (f'<figure class="picture"><a href="{src}" download><img src="{src}" alt="" '
+                 f'width="270" height="480"></a><figcaption>{_esc(reply.media.caption)}'
+                 "</figcaption></figure>")
+    return "\n".join(parts), after
+
+
 def render_page(reply: Reply, path: str, *, pages: Collection[str], languages: Sequence[Language],
-                switcher_label: str) -> str:
+                switcher_label: str, assets: Collection[str] = ()) -> str:
     """A whole HTML document for ``reply``, written to ``path`` (relative to the site root).
 
     ``pages`` are the files the site has: buttons to anything else are left out.
@@ -201,6 +235,7 @@ def render_page(reply: Reply, path: str, *, pages: Collection[str], languages: S
         f'\n<link rel="alternate" hreflang="{_esc(o.code)}" href="{_esc(relative(path, o.path))}">'
         for o in languages if o.path and o.code != reply.lang)
     card = ' class="has-card"' if any(b.card for b in reply.blocks) else ""
+    listen, picture = media_html(reply, path, assets)
     return f"""<!doctype html>
 <html lang="{_esc(reply.lang)}" dir="{direction}">
 <head>
@@ -214,7 +249,9 @@ def render_page(reply: Reply, path: str, *, pages: Collection[str], languages: S
 <body{card}>
 <header>{switcher_html(reply.lang, path, switcher_label, languages)}</header>
 <main>
+{listen}
 {body}
+{picture}
 </main>
 {keyboard_html(reply, path, pages, directions)}
 </body>
@@ -252,6 +289,9 @@ a.button:hover, a.button:focus { background: #e1e7f0; }
 section.card { border: 3px solid #b00020; border-radius: 0.75rem; padding-block: 0.75rem;
   padding-inline: 1rem; margin-block: 1rem; font-size: 1.15rem; background: #fff8f8; }
 section.card p { margin-block: 0 0.35rem; }
+p.listen audio { inline-size: 100%; margin-block-start: 0.25rem; }
+figure.picture { margin-inline: 0; }
+figure.picture img { display: block; inline-size: 12rem; block-size: auto; border: 1px solid var(--line); }
 @page card { size: 85.6mm 54mm; margin: 0; }
 @media print {
   body { padding: 0; }

@@ -11,6 +11,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -21,6 +22,7 @@ from bot.i18n import N_
 from bot.telegram import delivery
 from bot.telegram.handlers import Handlers
 from bot.telegram.holder import BundleHolder
+from bot.telegram.inline import InlineAnswers
 from bot.telegram.metrics import AnswerCounter
 
 log = logging.getLogger(__name__)
@@ -107,13 +109,14 @@ def build_application(config: Config, holder: BundleHolder, metrics: AnswerCount
 
 
 def register(app: Application, h: Handlers) -> None:  # type: ignore[type-arg]
-    """Handlers in order: buttons, private text, groups, everything else.
+    """Handlers in order: buttons, inline queries, private text, groups, everything else.
 
     Channel posts get nothing: a bot in a channel answers nobody (ALLOWED_UPDATES does not even
     ask for them).
     """
     private = filters.ChatType.PRIVATE
     app.add_handler(CallbackQueryHandler(h.button))
+    app.add_handler(InlineQueryHandler(InlineAnswers(h.config, h.holder)))
     app.add_handler(MessageHandler(private & filters.UpdateType.MESSAGE & filters.TEXT, h.text))
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
                                    & filters.COMMAND, h.group))
@@ -146,4 +149,4 @@ async def publish_commands(app: Application, bundle: Bundle) -> None:  # type: i
             log.warning("could not publish commands for %s: %s", code, type(exc).__name__)
 
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]

@@ -18,6 +18,7 @@ from bot.markup import plain
 from bot.reply import Reply
 from bot.respond import respond
 from bot.telegram.holder import BundleHolder
+from bot.telegram.media import MediaCache
 from bot.telegram.metrics import AnswerCounter
 from bot.telegram.send import send_reply
 
@@ -32,6 +33,7 @@ class Handlers:
         self.config = config
         self.holder = holder
         self.metrics = metrics
+        self.media = MediaCache(lambda: holder.current)  # file_ids by content, never by person
 
     def _lang(self, update: Update) -> str:
         user = update.effective_user
@@ -44,7 +46,7 @@ class Handlers:
         reply, rendered = self.holder.answer(action, dt.date.today())
         await send_reply(context.bot, chat_id, reply, edit=edit, rendered=rendered,
                          erase_range=self.config.erase_range,
-                         ephemeral_seconds=self.config.ephemeral_seconds)
+                         ephemeral_seconds=self.config.ephemeral_seconds, media=self.media)
         if self.metrics is not None:
             self.metrics.count(action, self.holder.current)
 

@@ -66,7 +66,8 @@ class BundleHolder:
         """A fresh Bundle, or None (logged) on any failure, running out of memory included."""
         try:
             return load_bundle(self._config.content_dir, self._config.locales_dir,
-                               self._config.review_grace_days)
+                               self._config.review_grace_days,
+                               serve_machine=self._config.serve_machine_translations)
         except ContentInvalid as exc:
             log.error("reload refused, still serving the previous content:\n%s", exc)
         except (MemoryError, RecursionError, Exception) as exc:

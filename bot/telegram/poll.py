@@ -60,7 +60,11 @@ class Poller:
                     await asyncio.wait_for(stop.wait(), wait)
                 continue
             backoff = 1.0
-            if updates is not None and not self._start(updates) and self._tasks:
+            if updates is None:
+                continue
+            started = self._start(updates)
+            del updates  # the tasks hold the updates while they run; this loop must not after
+            if not started and self._tasks:
                 # only copies of updates in hand came back: wait a little for one to finish
                 await self._wait_any(stop, REFETCH_SECONDS)
 

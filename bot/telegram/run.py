@@ -14,6 +14,7 @@ import signal
 
 from aiohttp import web
 
+from bot import memory
 from bot.bundle import Bundle
 from bot.config import Config, ConfigError
 from bot.telegram.app import ALLOWED_UPDATES, ForgetfulApplication, build_application, publish_commands
@@ -44,6 +45,12 @@ def _signals(stop: asyncio.Event, holder: BundleHolder) -> set[asyncio.Task[bool
     return reloads
 
 
+def _scrubbing(intake: Intake, holder: BundleHolder, stop: asyncio.Event) -> asyncio.Task[None]:
+    """Collect what past updates left in reference cycles whenever nothing is in hand."""
+    memory.freeze_startup_objects()
+    return asyncio.ensure_future(memory.scrub_when_idle(intake, lambda: holder.current, stop))
+
+
 def _intake(config: Config, app: object) -> Intake:
     if not isinstance(app, ForgetfulApplication):
         raise TypeError("the Application must be a ForgetfulApplication")
@@ -62,11 +69,13 @@ async def run_polling(config: Config, bundle: Bundle) -> None:
         intake = _intake(config, app)
         poller = Poller(app.bot, intake, ALLOWED_UPDATES)
         _signals(stop, holder)
+        scrub = _scrubbing(intake, holder, stop)
         log.info("polling started (at most %d updates in hand)", config.max_pending_updates)
         await poller.run(stop)
         intake.close()
         log.info("stopping: finishing %d updates in hand", intake.held)
         await poller.finish(config.shutdown_seconds)
+        await scrub
 
 
 async def run_webhook(config: Config, bundle: Bundle) -> None:
@@ -90,9 +99,11 @@ async def run_webhook(config: Config, bundle: Bundle) -> None:
             raise ConfigError(f"cannot listen on {config.host}:{config.port} "
                               f"({exc.strerror or type(exc).__name__}); set HOST and PORT") from None
         _signals(stop, holder)
+        scrub = _scrubbing(intake, holder, stop)
         log.info("webhook server on %s:%d%s (at most %d updates in hand)", config.host,
                  config.port, config.webhook_path, config.max_pending_updates)
         await stop.wait()
+        await scrub
         intake.close()
         log.info("stopping: finishing %d updates in hand", intake.held)
         if not await intake.drain(config.shutdown_seconds):

@@ -13,6 +13,7 @@ from bot.render.telegram import Message as Rendered
 from bot.render.telegram import render
 from bot.reply import Reply
 from bot.telegram.delivery import hand_back
+from bot.telegram.media import MediaCache
 
 log = logging.getLogger(__name__)
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
@@ -21,8 +22,11 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # sources are links: no previ
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | None = None,
                      rendered: list[Rendered] | None = None, erase_range: int = 300,
-                     ephemeral_seconds: float = 60.0) -> list[int]:
+                     ephemeral_seconds: float = 60.0,
+                     media: MediaCache | None = None) -> list[int]:
     """Send ``reply`` to ``chat_id`` (editing ``edit`` when it fits in one message).
+
+    The reply's picture or voice note, if any, follows the text (``media`` sends it).
 
     Returns the ids of the messages sent. Telegram errors are logged by class only and never
     raised: one person's failure must not stall anyone else. A refusal (blocked, bad request)
@@ -34,12 +38,17 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | No
     try:
         if (edit is not None and len(messages) == 1 and not reply.erase
                 and await _edit(bot, edit, messages[0].html, messages[0].keyboard)):
-            return [edit.message_id]
-        for msg in messages:
-            out = await bot.send_message(chat_id, msg.html, parse_mode=ParseMode.HTML,
-                                         reply_markup=msg.keyboard,
-                                         link_preview_options=NO_PREVIEW)
-            sent.append(out.message_id)
+            sent.append(edit.message_id)
+        else:
+            for msg in messages:
+                out = await bot.send_message(chat_id, msg.html, parse_mode=ParseMode.HTML,
+                                             reply_markup=msg.keyboard,
+                                             link_preview_options=NO_PREVIEW)
+                sent.append(out.message_id)
+        if reply.media is not None and media is not None:
+            attached = await media.send(bot, chat_id, reply.media)
+            if attached is not None:
+                sent.append(attached.message_id)
         if reply.erase and sent:
             await erase_before(bot, chat_id, min(sent), erase_range)
         if reply.ephemeral and sent:

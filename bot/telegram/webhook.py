@@ -47,7 +47,7 @@ def make_web_app(app: Application, secret: str, max_body: int,  # type: ignore[t
             return web.Response(status=403, text="forbidden")
         if intake.free == 0:  # refused before reading: Telegram keeps the update
             return _again()
-        body = await request.read()  # whole body; over client_max_size aiohttp answers 413
+        body = await _read_body(request, max_body)
         update = _parse(body, app)
         del body
         if update is None:
@@ -72,6 +72,22 @@ def make_web_app(app: Application, secret: str, max_body: int,  # type: ignore[t
 
         web_app.router.add_get("/metrics", scrape)
     return web_app
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes:
+    """The whole body (413 beyond ``limit``), not cached on the request.
+
+    ``request.read()`` keeps the body on the request object, and aiohttp keeps a keep-alive
+    connection's last request until the next one comes: a person's update would stay in memory.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.readany():
+        size += len(chunk)
+        if size > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _again() -> web.Response:

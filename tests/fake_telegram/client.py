@@ -130,6 +130,28 @@ class FakeTelegram:
         )
         return result
 
+    def inline_query(self, user_id: int, query: str, language_code: str | None = "en",
+                     **fields: Any) -> dict[str, Any]:
+        """The user types ``@bot query`` in some chat; returns ``{update_id, inline_query_id}``."""
+        body = {"user_id": user_id, "query": query, "language_code": language_code, **fields}
+        result: dict[str, Any] = self.request("POST", "/_test/inline_query", body)
+        return result
+
+    def inline_answer(self, query_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        """Wait for the bot's answer to an inline query: {results, cache_time, is_personal}."""
+        path = f"/_test/inline_answer/{query_id}"
+        answer: dict[str, Any] = self.wait_for(lambda: self.request("GET", path), timeout,
+                                               what="an answer to the inline query")
+        return answer
+
+    def choose_inline(self, user_id: int, chat_id: int, query_id: str, result_id: str,
+                      **fields: Any) -> dict[str, Any]:
+        """The user picks a result: it is posted into ``chat_id`` (a group by default)."""
+        body = {"user_id": user_id, "chat_id": chat_id, "inline_query_id": query_id,
+                "result_id": result_id, **fields}
+        result: dict[str, Any] = self.request("POST", "/_test/choose_inline", body)
+        return result
+
     def raw_update(self, update: dict[str, Any]) -> int:
         """Queue any update as is; returns its update_id."""
         return int(self.request("POST", "/_test/raw_update", update)["update_id"])

@@ -15,6 +15,8 @@ Routes take and return JSON and need no token. Bad input answers 400 ``{"ok": fa
 - ``POST /_test/block`` {chat_id, blocked?}; ``POST /_test/reset``
 - ``GET /_test/webhook_deliveries``; ``GET /_test/updates`` (pending updates)
 - ``GET /_test/webhook_stats`` → {in_flight, most_in_flight, max_connections}
+- inline mode: ``POST /_test/inline_query``, ``GET /_test/inline_answer/{id}``,
+  ``POST /_test/choose_inline`` (see :mod:`.inline`)
 
 Webhook deliveries follow Telegram's rules: at most ``max_connections`` at once, and an update
 whose delivery failed stays pending and is delivered again later. A 429 fault with
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .inline import inline_routes
 from .markup import JSON, command_entities
 
 if TYPE_CHECKING:
@@ -256,6 +259,7 @@ def routes(api: FakeBotApi) -> list[web.RouteDef]:
         web.get("/_test/webhook_deliveries", deliveries),
         web.get("/_test/updates", updates),
         web.get("/_test/webhook_stats", webhook_stats),
+        *inline_routes(api, _body, _fail, _int, _user),
     ]
 
 

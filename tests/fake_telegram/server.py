@@ -22,6 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from .control import Fault, routes
+from .inline import answer_inline_query
 from .markup import (
     JSON,
     MAX_TEXT,
@@ -33,6 +34,7 @@ from .markup import (
     parse_html,
     utf16_len,
 )
+from .media import send_photo, send_voice
 from .updates import Updates
 
 log = logging.getLogger(__name__)
@@ -47,13 +49,15 @@ NOT_MODIFIED = (
 )
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 _INTEGER = re.compile(r"-?\d+")
+MAX_UPLOAD = 60 * 1024 * 1024  # above the Bot API's 50 MB, so its own limits answer first
 
 
 class Params:
     """Method parameters read the way Telegram reads them: JSON values or form strings."""
 
-    def __init__(self, raw: JSON) -> None:
+    def __init__(self, raw: JSON, files: dict[str, bytes] | None = None) -> None:
         self.raw = raw
+        self.files = files or {}  # uploaded files by field name (multipart)
 
     def text(self, name: str, default: str | None = None) -> str | None:
         value = self.raw.get(name)
@@ -122,7 +126,7 @@ class FakeBotApi:
             "username": username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,  # turned on with @BotFather's /setinline
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -143,6 +147,8 @@ class FakeBotApi:
         self.calls: list[JSON] = []
         self.faults: list[Fault] = []
         self.queries: dict[str, JSON] = {}
+        self.files: dict[str, JSON] = {}  # file_id → {"kind", "object"} of photos and voice notes
+        self.inline_queries: dict[str, JSON] = {}  # id → {"answered", "answer"}
         self.blocked: set[int] = set()
         self.flood_until: dict[str, float] = {}  # chat_id ("" = any) → end of a 429's retry_after
         self.commands: dict[tuple[str, str], list[JSON]] = {}
@@ -194,7 +200,7 @@ class FakeBotApi:
 
     async def handle(self, request: web.Request) -> web.Response:
         """Serve ``/bot<TOKEN>/<method>``; the call is recorded while in flight (status None)."""
-        raw, content_type = await _read_params(request)
+        raw, content_type, files = await _read_params(request)
         name, handler = self.methods.get(request.match_info["method"].lower(), ("", None))
         call: JSON = {
             "method": name or request.match_info["method"], "params": raw, "status": None,
@@ -207,7 +213,7 @@ class FakeBotApi:
                 raise ApiError(401, "Unauthorized")
             if handler is None:
                 raise ApiError(404, "Not Found")
-            params = Params(raw)
+            params = Params(raw, files)
             self._flood_wait(params, call)
             delay = self._fault(name, params)
             body: JSON = {"ok": True, "result": await handler(params)}
@@ -258,8 +264,8 @@ class FakeBotApi:
 
     # --- messages ----------------------------------------------------------------------------
 
-    def _formatted(self, p: Params) -> tuple[str, list[JSON]]:
-        text = p.text("text", "") or ""
+    def _formatted(self, p: Params, name: str = "text") -> tuple[str, list[JSON]]:
+        text = p.text(name, "") or ""
         mode = (p.text("parse_mode", "") or "").lower()
         entities = p.json("entities")
         if entities is not None:
@@ -276,6 +282,10 @@ class FakeBotApi:
         if utf16_len(text) > MAX_TEXT:
             raise bad_request("message is too long")
         return text, entities
+
+    def writable_chat(self, p: Params) -> Chat:
+        """The chat a send names; 403 when the user blocked the bot."""
+        return self._writable(p)
 
     def _writable(self, p: Params) -> Chat:
         chat = self.chat(p.raw.get("chat_id"))
@@ -449,6 +459,8 @@ class FakeBotApi:
             "sendMessage": self.send_message, "editMessageText": self.edit_message_text,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
             "answerCallbackQuery": self.answer_callback_query,
+            "sendPhoto": lambda p: send_photo(self, p), "sendVoice": lambda p: send_voice(self, p),
+            "answerInlineQuery": lambda p: answer_inline_query(self, p),
             "deleteMessage": self.delete_message, "deleteMessages": self.delete_messages,
             "setMyCommands": self.set_my_commands, "getMyCommands": self.get_my_commands,
             "deleteMyCommands": self.delete_my_commands,
@@ -460,9 +472,14 @@ class FakeBotApi:
         }  # fmt: skip
 
 
-async def _read_params(request: web.Request) -> tuple[JSON, str]:
-    """Query string plus a JSON, form-urlencoded or multipart body."""
+async def _read_params(request: web.Request) -> tuple[JSON, str, dict[str, bytes]]:
+    """Query string plus a JSON, form-urlencoded or multipart body, and the uploaded files.
+
+    An uploaded file is recorded as ``{"file": name, "size": bytes}``; ``attach://name`` points
+    a field at the upload named ``name``, as Telegram allows.
+    """
     raw: JSON = dict(request.query)
+    files: dict[str, bytes] = {}
     content_type = request.content_type if request.body_exists else ""
     if content_type == "application/json":
         with contextlib.suppress(ValueError):
@@ -471,10 +488,14 @@ async def _read_params(request: web.Request) -> tuple[JSON, str]:
     elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in (await request.post()).items():
             if isinstance(value, web.FileField):
-                raw[key] = {"file": value.filename}
+                files[key] = value.file.read()
+                raw[key] = {"file": value.filename, "size": len(files[key])}
             else:
                 raw[key] = value.decode() if isinstance(value, bytes) else value
-    return raw, content_type
+    for key, value in list(raw.items()):
+        if isinstance(value, str) and value.startswith("attach://") and value[9:] in files:
+            files[key] = files[value[9:]]
+    return raw, content_type, files
 
 
 def create_app(api: FakeBotApi) -> web.Application:
@@ -492,7 +513,7 @@ def create_app(api: FakeBotApi) -> web.Application:
             await sender
         await api.updates.close()
 
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_UPLOAD)
     app["api"] = api
     app.cleanup_ctx.append(lifecycle)
     app.router.add_routes(routes(api))
