@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYBABEL := $(VENV)/bin/pybabel
 STAMP := $(VENV)/.installed
-LANGS := es zh_Hans vi tl ar ht fr pt_BR ko ru uk pa hi so am
+LANGS = $(shell $(PY) -m bot langs --catalog-dirs)  # from content/languages.yaml, when used
 
 .PHONY: run test console check lint audit i18n schema bench clean system-deps
 
@@ -58,8 +58,9 @@ lint: $(STAMP)
 audit: $(STAMP)
 	$(PY) tools/audit.py
 
-## make i18n: extract UI strings from bot/ and update every catalog.
+## make i18n: extract UI strings from bot/ and update the catalog of every offered language.
 i18n: $(STAMP)
+	@test -n "$(LANGS)" || { echo "make i18n: content/languages.yaml did not load"; exit 1; }
 	$(PYBABEL) extract -F pyproject.toml -o locales/messages.pot --no-location --sort-output --project kyr-bot .
 	@for l in $(LANGS); do \
 	  if [ -f locales/$$l/LC_MESSAGES/messages.po ]; then \

@@ -109,7 +109,10 @@ def flood_section(total: int, allocator: str = "") -> list[str]:
             peak = PeakRss(bot.proc.pid)
             began = time.monotonic()
             _send_all(tg, run, total)
-            _wait_drained(tg, 60 + total / 20)
+            steps = []
+            for left_over in (3 * total // 4, total // 2, total // 4, 0):
+                _wait_pending(tg, left_over, 60 + total / 20)
+                steps.append(rss_bytes(bot.proc.pid))
             took = time.monotonic() - began
             top = peak.stop()
             time.sleep(2.5)  # idle: the bot scrubs within about a second
@@ -128,7 +131,8 @@ def flood_section(total: int, allocator: str = "") -> list[str]:
         f"{more}, never {lost}; {refused:,} deliveries answered 503 and delivered again; at most "
         f"{stats['most_in_flight']} deliveries in flight",
         f"  resident memory: {_mb(before)} idle before, {_mb(top)} at the peak, {_mb(after)} idle "
-        f"after ({(after - before) / (1 << 20):+.1f} MB)",
+        f"after ({(after - before) / (1 << 20):+.1f} MB); with a quarter, half, three quarters "
+        f"and all answered: {', '.join(_mb(n) for n in steps)}",
         f"  marks left in the bot's memory after it went idle: {len(left)} of {2 * total:,} "
         "(names and texts)",
     ]

@@ -1,5 +1,5 @@
-"""Command line: run, console, check, stats, schema, mark-translated, set-webhook, setup-telegram,
-site, flyer, card, audio."""
+"""Command line: run, console, check, stats, langs, schema, mark-translated, set-webhook,
+setup-telegram, site, flyer, card, audio."""
 
 from __future__ import annotations
 
@@ -52,16 +52,9 @@ def cmd_console(args: argparse.Namespace, config: Config) -> int:
     """Offline chat in the terminal."""
     from bot.console import run_console
 
-    language = args.lang or (sys.stdin.isatty() and _env_language()) or None
+    language = args.lang or (sys.stdin.isatty() and config.terminal_language) or None
     run_console(_bundle(config), sys.stdin, sys.stdout, language)
     return 0
-
-
-def _env_language() -> str | None:
-    import os
-
-    raw = os.environ.get("LANG", "").split(".")[0]
-    return raw.replace("_", "-") if raw and raw not in {"C", "POSIX"} else None
 
 
 def cmd_check(args: argparse.Namespace, config: Config) -> int:
@@ -288,6 +281,20 @@ def cmd_review(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_langs(args: argparse.Namespace, config: Config) -> int:
+    """The offered languages on one line (for the Makefile): codes, or their catalogs' folders."""
+    from bot.content.library import locale_dir
+    from bot.content.model import LanguagesFile
+    from bot.content.yamlfile import load
+
+    langs = LanguagesFile.model_validate(load(config.content_dir / "languages.yaml").data)
+    codes = [lang.code for lang in langs.languages]
+    if args.catalog_dirs:  # every language but the source has a catalog
+        codes = [locale_dir(code) for code in codes if code != langs.source]
+    print(" ".join(codes))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -304,6 +311,10 @@ def parser() -> argparse.ArgumentParser:
     chk.add_argument("--today", help=argparse.SUPPRESS)
     chk.set_defaults(func=cmd_check)
     sub.add_parser("stats", help="translation and review status").set_defaults(func=cmd_stats)
+    langs = sub.add_parser("langs", help="the offered language codes, from content/languages.yaml")
+    langs.add_argument("--catalog-dirs", action="store_true",
+                       help="the catalogs' folder names under locales/ instead (no source)")
+    langs.set_defaults(func=cmd_langs)
     sch = sub.add_parser("schema", help="write JSON Schemas for editors")
     sch.add_argument("--out", default=str(ROOT / "schema"))
     sch.set_defaults(func=cmd_schema)

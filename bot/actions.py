@@ -11,16 +11,17 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.ids import LANG_CODE_RE, REGION_CODE_RE, TOPIC_ID_RE
+
 VERSION = "1"
 MAX_CALLBACK_BYTES = 64
-_LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _ARG = {
-    "t": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
-    "x": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
-    "c": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
-    "v": re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    "t": TOPIC_ID_RE,
+    "x": TOPIC_ID_RE,
+    "c": TOPIC_ID_RE,
+    "v": TOPIC_ID_RE,
     "s": re.compile(r"^[0-9]$"),
-    "r": re.compile(r"^[A-Z]{2}$"),
+    "r": REGION_CODE_RE,
 }
 
 
@@ -61,7 +62,7 @@ def encode(action: Action) -> str:
     return data
 
 
-def decode(data: object, offered: frozenset[str] | set[str]) -> Action | None:
+def parse_callback_data(data: object, offered: frozenset[str] | set[str]) -> Action | None:
     """Parse callback data; None for anything unknown, malformed or forged."""
     if not isinstance(data, str) or not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         return None
@@ -95,8 +96,8 @@ def parse_deep_link(payload: str, offered: frozenset[str] | set[str]) -> tuple[s
     """``es_at-home`` → ("es", "at-home"); ``zh-hans`` → ("zh-hans", None); None if invalid."""
     payload = payload.strip().lower()
     lang, _, topic = payload.partition("_")
-    if lang not in offered or not _LANG.fullmatch(lang):
+    if lang not in offered or not LANG_CODE_RE.fullmatch(lang):
         return None
-    if topic and not _ARG["t"].fullmatch(topic):
+    if topic and not TOPIC_ID_RE.fullmatch(topic):
         return lang, None
     return lang, topic or None

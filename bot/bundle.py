@@ -8,6 +8,7 @@ from pathlib import Path
 from babel.support import Translations
 
 from bot.audio import AudioIndex, load_audio
+from bot.config import Config
 from bot.content.library import Library
 from bot.content.loader import load_content
 from bot.i18n import Strings, load_catalogs
@@ -38,8 +39,9 @@ class Bundle:
         return frozenset(self.library.languages)
 
 
-def load_bundle(content_dir: Path, locales_dir: Path, grace_days: int = 30, *,
-                serve_machine: bool = True) -> Bundle:
+def load_bundle(content_dir: Path, locales_dir: Path,
+                grace_days: int = Config.review_grace_days, *,
+                serve_machine: bool = Config.serve_machine_translations) -> Bundle:
     """Load and validate content and catalogs; raise ContentInvalid listing every error."""
     loaded = load_content(content_dir, grace_days=grace_days, serve_machine=serve_machine)
     if loaded.library is None:

@@ -15,6 +15,7 @@ from bot.audio import load_audio
 from bot.bundle import Bundle
 from bot.content.library import Library
 from bot.content.yamlfile import Problem
+from bot.i18n import catalog_path, template_path
 from bot.render.telegram import MAX_BUTTONS, MAX_PER_ROW, MAX_TEXT, render, utf16_len
 from bot.respond import respond
 
@@ -89,7 +90,7 @@ def check_catalogs(root: Path, locales: Path, lib: Library) -> list[Problem]:
     """Catalogs exist, are current with the code, complete, and keep every placeholder."""
     problems: list[Problem] = []
     wanted = {m.id for m in extract_template(root) if m.id}
-    pot = locales / "messages.pot"
+    pot = template_path(locales)
     if pot.is_file():
         with pot.open("rb") as fh:
             have = {m.id for m in read_po(fh) if m.id}
@@ -101,7 +102,7 @@ def check_catalogs(root: Path, locales: Path, lib: Library) -> list[Problem]:
     for code, info in lib.languages.items():
         if code == lib.source:
             continue
-        po = locales / info.catalog_dir / "LC_MESSAGES" / "messages.po"
+        po = catalog_path(locales, info.catalog_dir)
         if not po.is_file():
             problems.append(Problem(str(po), 1, f"no catalog for {code}", "run: make i18n"))
             continue

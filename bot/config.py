@@ -47,6 +47,7 @@ class Config:
     publish_commands: bool = True
     metrics: bool = False
     serve_machine_translations: bool = True
+    terminal_language: str = ""  # the console chat's first language, from the system's LANG
 
     @property
     def bot_base_url(self) -> str:
@@ -106,36 +107,62 @@ def _positive(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def _text(env: Mapping[str, str], name: str, default: str) -> str:
+    return env.get(name, "").strip() or default
+
+
 def from_env(env: Mapping[str, str] | None = None) -> Config:
-    """Build the Config from environment variables (see README, "Configuration")."""
+    """Build the Config from environment variables (see README, "Configuration").
+
+    Every default comes from ``Config`` itself; an empty variable counts as unset.
+    """
     env = os.environ if env is None else env
-    level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    d = Config()
+    level = _text(env, "LOG_LEVEL", d.log_level).upper()
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
-    api = env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API
+    api = _text(env, "TELEGRAM_API_BASE_URL", d.api_base_url)
     if not api.startswith(("https://", "http://")):
         raise ConfigError("TELEGRAM_API_BASE_URL must start with https:// (or http:// for tests)")
     return Config(
-        token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
+        token=_text(env, "TELEGRAM_BOT_TOKEN", d.token),
         api_base_url=api,
-        webhook_url=env.get("WEBHOOK_URL", "").strip(),
-        webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
-        host=env.get("HOST", "127.0.0.1").strip() or "127.0.0.1",
-        port=_int(env, "PORT", 8080),
+        webhook_url=_text(env, "WEBHOOK_URL", d.webhook_url),
+        webhook_secret=_text(env, "WEBHOOK_SECRET", d.webhook_secret),
+        host=_text(env, "HOST", d.host),
+        port=_int(env, "PORT", d.port),
         log_level=level,
-        content_dir=Path(env.get("CONTENT_DIR", "").strip() or ROOT / "content"),
-        locales_dir=Path(env.get("LOCALES_DIR", "").strip() or ROOT / "locales"),
-        review_grace_days=_int(env, "REVIEW_GRACE_DAYS", 30),
-        bot_username=env.get("BOT_USERNAME", "kyr_bot").strip().lstrip("@") or "kyr_bot",
-        erase_range=_int(env, "ERASE_RANGE", 300),
-        ephemeral_seconds=_float(env, "EPHEMERAL_SECONDS", 60.0),
-        concurrent_updates=_positive(env, "CONCURRENT_UPDATES", 16),
-        max_pending_updates=_positive(env, "MAX_PENDING_UPDATES", 64),
-        send_retry_seconds=_float(env, "SEND_RETRY_SECONDS", 10.0),
-        shutdown_seconds=_float(env, "SHUTDOWN_SECONDS", 8.0),
-        rate_limit_per_second=_float(env, "RATE_LIMIT_PER_SECOND", 30.0),
-        publish_commands=env.get("PUBLISH_COMMANDS", "1").strip() not in {"0", "false", "no"},
-        metrics=env.get("METRICS", "").strip().lower() in {"1", "true", "yes"},
-        serve_machine_translations=env.get("SERVE_MACHINE_TRANSLATIONS", "1").strip().lower()
-        not in {"0", "false", "no"},
+        content_dir=Path(_text(env, "CONTENT_DIR", str(d.content_dir))),
+        locales_dir=Path(_text(env, "LOCALES_DIR", str(d.locales_dir))),
+        review_grace_days=_int(env, "REVIEW_GRACE_DAYS", d.review_grace_days),
+        bot_username=_text(env, "BOT_USERNAME", "").lstrip("@") or d.bot_username,
+        erase_range=_int(env, "ERASE_RANGE", d.erase_range),
+        ephemeral_seconds=_float(env, "EPHEMERAL_SECONDS", d.ephemeral_seconds),
+        concurrent_updates=_positive(env, "CONCURRENT_UPDATES", d.concurrent_updates),
+        max_pending_updates=_positive(env, "MAX_PENDING_UPDATES", d.max_pending_updates),
+        send_retry_seconds=_float(env, "SEND_RETRY_SECONDS", d.send_retry_seconds),
+        shutdown_seconds=_float(env, "SHUTDOWN_SECONDS", d.shutdown_seconds),
+        rate_limit_per_second=_float(env, "RATE_LIMIT_PER_SECOND", d.rate_limit_per_second),
+        publish_commands=_flag(env, "PUBLISH_COMMANDS", d.publish_commands),
+        metrics=_flag(env, "METRICS", d.metrics),
+        serve_machine_translations=_flag(env, "SERVE_MACHINE_TRANSLATIONS",
+                                         d.serve_machine_translations),
+        terminal_language=_terminal_language(env.get("LANG", "")),
     )
+
+
+def _terminal_language(lang: str) -> str:
+    """``es_MX.UTF-8`` → ``es-MX``; nothing for ``C`` or ``POSIX``."""
+    raw = lang.strip().split(".")[0]
+    return raw.replace("_", "-") if raw not in {"C", "POSIX"} else ""

@@ -3,19 +3,7 @@
 from __future__ import annotations
 
 from bot.actions import Action, Kind, parse_deep_link
-
-COMMANDS: dict[str, tuple[Kind, str]] = {
-    "start": (Kind.MENU, ""),
-    "menu": (Kind.MENU, ""),
-    "help": (Kind.MENU, ""),
-    "door": (Kind.TOPIC, "at-home"),
-    "hotlines": (Kind.HOTLINES, ""),
-    "officer": (Kind.TOPIC, "show-officer"),
-    "warrant": (Kind.TOPIC, "warrant-check"),
-    "language": (Kind.LANGUAGES, ""),
-    "privacy": (Kind.TOPIC, "privacy"),
-    "erase": (Kind.ERASE, ""),
-}
+from bot.commands import BY_NAME
 
 
 def from_text(text: str, lang: str, offered: frozenset[str], bot_username: str = "") -> Action:
@@ -33,8 +21,8 @@ def from_text(text: str, lang: str, offered: frozenset[str], bot_username: str =
         if link is not None:
             link_lang, topic = link
             return Action(link_lang, Kind.TOPIC, topic) if topic else Action(link_lang, Kind.MENU)
-    kind, arg = COMMANDS.get(name, (Kind.MENU, ""))
-    return Action(lang, kind, arg)
+    command = BY_NAME.get(name)
+    return Action(lang, command.kind, command.arg) if command else Action(lang, Kind.MENU)
 
 
 def addressed_to(text: str, bot_username: str) -> bool:

@@ -23,6 +23,16 @@ def N_(message: str) -> str:
     return message
 
 
+def catalog_path(locales_dir: Path, catalog_dir: str) -> Path:
+    """Where a language's UI catalog is: ``<locales>/<catalog_dir>/LC_MESSAGES/messages.po``."""
+    return locales_dir / catalog_dir / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def template_path(locales_dir: Path) -> Path:
+    """The template ``make i18n`` extracts the code's strings into."""
+    return locales_dir / f"{DOMAIN}.pot"
+
+
 def load_catalogs(locales_dir: Path, codes: Iterable[tuple[str, str]]) -> dict[str, Translations]:
     """Compile each ``(code, catalog_dir)``'s .po in memory; missing catalogs raise FileNotFoundError.
 
@@ -31,7 +41,7 @@ def load_catalogs(locales_dir: Path, codes: Iterable[tuple[str, str]]) -> dict[s
     """
     out: dict[str, Translations] = {}
     for code, folder in codes:
-        po = locales_dir / folder / "LC_MESSAGES" / f"{DOMAIN}.po"
+        po = catalog_path(locales_dir, folder)
         if not po.is_file():
             if code == "en":
                 out[code] = Translations()

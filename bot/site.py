@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.actions import Action, Kind
 from bot.bundle import Bundle
 from bot.card import card_text, phone_card, png
-from bot.render.web import CSS, STYLESHEET, Language, action_path, media_path, render_page
+from bot.render.web import CSS, STYLESHEET, SwitcherEntry, action_path, media_path, render_page
 from bot.reply import Media, Reply
 from bot.respond import MENU_LABELS, respond
 
@@ -51,13 +51,13 @@ def screens(bundle: Bundle, today: dt.date) -> dict[str, tuple[Action, Reply]]:
     return found
 
 
-def _switcher(bundle: Bundle, action: Action, pages: dict[str, tuple[Action, Reply]]) -> list[Language]:
+def _switcher(bundle: Bundle, action: Action, pages: dict[str, tuple[Action, Reply]]) -> list[SwitcherEntry]:
     out = []
     for code, info in bundle.library.languages.items():
         path = action_path(Action(code, action.kind, action.arg))
         if path not in pages:
             path = action_path(Action(code, Kind.MENU))
-        out.append(Language(code, info.name, info.direction, path))
+        out.append(SwitcherEntry(code, info.name, info.direction, path))
     return out
 
 

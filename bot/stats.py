@@ -12,6 +12,7 @@ from bot.config import ROOT, Config
 from bot.content.library import Library
 from bot.content.loader import load_content
 from bot.content.paragraphs import describe
+from bot.i18n import catalog_path
 
 
 def stats_table(config: Config) -> str:
@@ -31,7 +32,7 @@ def stats_table(config: Config) -> str:
         stale = sum(p.stale for p in pages)
         ui = f"{len(wanted)}/{len(wanted)}"
         if code != lib.source:
-            po = config.locales_dir / info.catalog_dir / "LC_MESSAGES" / "messages.po"
+            po = catalog_path(config.locales_dir, info.catalog_dir)
             done = 0
             if po.is_file():
                 with BytesIO(po.read_bytes()) as fh:

@@ -109,6 +109,23 @@ def wait_text(tg: FakeTelegram, chat_id: int, needle: str, timeout: float = 15) 
     return tg.wait_for(find, timeout, chat_id=chat_id, what=f"a bot message with {needle!r}")
 
 
+def sends(tg: FakeTelegram, chat_id: int) -> list[dict[str, Any]]:
+    """The bot's sendMessage calls to the chat, answered or still in flight (status None)."""
+    return [c for c in tg.calls("sendMessage") if str(c["params"].get("chat_id")) == str(chat_id)]
+
+
+def wait_handled(tg: FakeTelegram, chat_id: int | None = None, timeout: float = 15) -> None:
+    """Wait until Telegram holds none of the chat's updates (of any chat, without one).
+
+    An update leaves only once the bot has handled it and confirmed it (polling) or answered its
+    delivery with 2xx (webhook): whatever the bot was going to send is sent, and it comes no more.
+    """
+    def handled() -> bool:
+        return not [u for u in tg.pending_updates() if chat_id is None
+                    or (u.get("message") or {}).get("chat", {}).get("id") == chat_id]
+    tg.wait_for(handled, timeout, what="every update handled and acknowledged")
+
+
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, callback_data or url) of a message's inline keyboard."""
     markup = message.get("reply_markup") or {}

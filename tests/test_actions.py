@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.actions import Action, Kind, decode, encode, parse_deep_link
+from bot.actions import Action, Kind, encode, parse_callback_data, parse_deep_link
 
 OFFERED = frozenset({"en", "es", "zh-hans", "pt-br", "ar"})
 BUTTON_KINDS = [k for k in Kind if k is not Kind.SEARCH]
@@ -25,7 +25,7 @@ BUTTON_KINDS = [k for k in Kind if k is not Kind.SEARCH]
 def test_round_trip(action: Action) -> None:
     data = encode(action)
     assert len(data.encode()) <= 64
-    assert decode(data, OFFERED) == action
+    assert parse_callback_data(data, OFFERED) == action
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_round_trip(action: Action) -> None:
     ],
 )
 def test_forged_or_junk_is_refused(data: object) -> None:
-    assert decode(data, OFFERED) is None
+    assert parse_callback_data(data, OFFERED) is None
 
 
 def test_encode_refuses_what_would_not_fit() -> None:
@@ -63,7 +63,7 @@ def test_encode_refuses_what_would_not_fit() -> None:
 
 @given(st.text(max_size=100))
 def test_decode_never_raises(data: str) -> None:
-    action = decode(data, OFFERED)
+    action = parse_callback_data(data, OFFERED)
     if action is not None:
         assert encode(action) == data
 
@@ -75,7 +75,7 @@ def test_decode_never_raises(data: str) -> None:
 )
 def test_topic_round_trip_property(lang: str, kind: Kind, arg: str) -> None:
     action = Action(lang, Kind.TOPIC, arg)
-    assert decode(encode(action), OFFERED) == action
+    assert parse_callback_data(encode(action), OFFERED) == action
 
 
 @pytest.mark.parametrize(

@@ -22,16 +22,16 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.actions import MAX_CALLBACK_BYTES, decode
+from bot.actions import MAX_CALLBACK_BYTES, parse_callback_data
 from bot.bundle import Bundle
 from bot.config import Config
 from bot.telegram.app import PERSISTENCE_ID_SETS, build_application
 from bot.telegram.holder import BundleHolder
 from tests.bad_updates import MENU, NOT_FOUND, RESULTS, SOURCES, Case, corpus
+from tests.e2e import TOKEN
 from tests.fake_telegram.markup import ApiError, finish_text, parse_html, utf16_len
 from tests.offline import OfflineRequest, message_update, to_update
 
-TOKEN = "123456:" + "B" * 35
 CASES = corpus()
 SENDS = ("sendMessage", "editMessageText")
 Calls = list[tuple[str, dict[str, Any]]]
@@ -107,7 +107,7 @@ def check_keyboard(params: dict[str, Any], offered: frozenset[str]) -> None:
             continue
         data = button["callback_data"]
         assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
-        assert decode(data, offered) is not None, data
+        assert parse_callback_data(data, offered) is not None, data
 
 
 def check_calls(calls: Calls, bundle: Bundle) -> list[str]:

@@ -21,6 +21,7 @@ def test_defaults_and_values() -> None:
     ({"PORT": "eighty"}, "PORT must be a whole number"),
     ({"EPHEMERAL_SECONDS": "soon"}, "EPHEMERAL_SECONDS must be a number"),
     ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be"),
+    ({"METRICS": "maybe"}, "METRICS must be 1 or 0"),
     ({"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "must start with https://"),
 ])
 def test_bad_settings_say_which_and_how(env: dict[str, str], message: str) -> None:
@@ -31,3 +32,9 @@ def test_bad_settings_say_which_and_how(env: dict[str, str], message: str) -> No
 def test_token_and_secret_never_in_repr() -> None:
     config = from_env({"TELEGRAM_BOT_TOKEN": "123456:SECRETSECRETSECRET", "WEBHOOK_SECRET": "s3cr3t"})
     assert "SECRETSECRET" not in repr(config) and "s3cr3t" not in repr(config)
+
+
+def test_the_console_starts_in_the_terminals_language() -> None:
+    assert from_env({"LANG": "es_MX.UTF-8"}).terminal_language == "es-MX"
+    assert from_env({"LANG": "C.UTF-8"}).terminal_language == ""
+    assert from_env({}).terminal_language == ""

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ROOT
-from tests.e2e import TOKEN, BotProcess, wait_text
+from tests.e2e import TOKEN, BotProcess, sends, wait_handled, wait_text
 from tests.fake_telegram.client import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -31,9 +31,7 @@ def tg() -> Iterator[FakeTelegram]:
 
 
 def answers(tg: FakeTelegram, chat_id: int) -> int:
-    return sum(1 for c in tg.calls("sendMessage")
-               if str(c["params"].get("chat_id")) == str(chat_id) and c["status"] == 200)
-
+    return sum(1 for c in sends(tg, chat_id) if c["status"] == 200)
 
 def test_webhook_hands_back_what_it_could_not_send_and_answers_it_once(
         tg: FakeTelegram, tmp_path: Path) -> None:
@@ -46,8 +44,8 @@ def test_webhook_hands_back_what_it_could_not_send_and_answers_it_once(
         wait_text(tg, 301, "Know your rights", timeout=30)
         failed = [d for d in tg.deliveries() if d["status"] == 503]
         assert failed, "the update was acknowledged although its answer was not sent"
-        time.sleep(1)
-        assert answers(tg, 301) == 1 and tg.pending_updates() == []
+        wait_handled(tg)
+        assert answers(tg, 301) == 1
     finally:
         bot.stop()
 
@@ -78,7 +76,7 @@ def test_polling_hands_back_during_an_outage_and_answers_after(
             tg.send_text(chat, "/start")
         for chat in (311, 312):
             wait_text(tg, chat, "Know your rights", timeout=30)
-        time.sleep(1)
+        wait_handled(tg)
         assert [answers(tg, c) for c in (311, 312)] == [1, 1]
         limits = [int(c["params"].get("limit", 100)) for c in tg.calls("getUpdates")]
         assert max(limits) <= 4  # never asks for more than it can hold
@@ -95,7 +93,7 @@ def test_sigterm_stops_within_seconds_and_loses_nothing(
     tg.send_text(321, "/start")
     tg.send_text(322, "/start")
     wait_text(tg, 322, "Know your rights")
-    time.sleep(0.3)
+    tg.wait_for(lambda: sends(tg, 321), what="the slow send under way")
     began = time.monotonic()
     bot.proc.send_signal(signal.SIGTERM)
     bot.proc.wait(timeout=15)

@@ -13,7 +13,16 @@ import pytest
 
 from bot.bundle import Bundle
 from bot.config import ROOT
-from tests.e2e import TOKEN, BotProcess, buttons, data_for, last_text, wait_text
+from tests.e2e import (
+    TOKEN,
+    BotProcess,
+    buttons,
+    data_for,
+    last_text,
+    sends,
+    wait_handled,
+    wait_text,
+)
 from tests.fake_telegram.client import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -250,7 +259,7 @@ def test_groups_get_a_pointer_to_a_private_chat(tg: FakeTelegram, polling: BotPr
     assert url == "https://t.me/kyr_test_bot?start=es"
     tg.send(77, chat_id=group, chat_type="group", text="where is the door page?")
     tg.send(77, chat_id=group, chat_type="group", text="/start@other_bot")
-    time.sleep(1.5)
+    wait_handled(tg, group)
     assert len(tg.bot_messages(group)) == 1
 
 
@@ -276,7 +285,7 @@ def test_one_users_failures_do_not_stall_others(tg: FakeTelegram, polling: BotPr
     wait_text(tg, 2204, "Know your rights")
     tg.fault("sendMessage", "timeout", chat_id=2205, times=1, delay=8)
     tg.send_text(2205, "/start")
-    time.sleep(0.3)
+    tg.wait_for(lambda: sends(tg, 2205), what="the slow send under way")
     started = time.monotonic()
     tg.send_text(2206, "/start")
     wait_text(tg, 2206, "Know your rights", timeout=5)

@@ -30,10 +30,10 @@ from telegram.error import (
     TimedOut,
 )
 
+from tests.e2e import TOKEN
 from tests.fake_telegram.client import FakeTelegram
 from tests.fake_telegram.markup import parse_html
 
-TOKEN = "123456:TEST-token_abc"
 USER = 4242
 
 
@@ -184,7 +184,7 @@ async def test_long_polling_returns_a_command_as_soon_as_it_arrives(
     tg: FakeTelegram, bot: Bot
 ) -> None:
     poll = asyncio.create_task(bot.get_updates(timeout=8))
-    await asyncio.sleep(0.3)
+    await _until(lambda: tg.calls("getUpdates"))
     assert not poll.done()
     assert tg.calls("getUpdates")[-1]["status"] is None  # recorded while in flight
     started = asyncio.get_running_loop().time()
@@ -206,7 +206,7 @@ async def test_long_polling_returns_a_command_as_soon_as_it_arrives(
 @pytest.mark.asyncio
 async def test_a_second_poller_terminates_the_first(tg: FakeTelegram, bot: Bot) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.3)
+    await _until(lambda: tg.calls("getUpdates"))  # the first poll is under way
     async with Bot(TOKEN, base_url=tg.base_url) as second_instance:
         assert await second_instance.get_updates(timeout=0) == ()
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):

@@ -8,9 +8,8 @@ from bot.bundle import Bundle
 from bot.config import Config
 from bot.telegram.app import PERSISTENCE_ID_SETS, build_application
 from bot.telegram.holder import BundleHolder
+from tests.e2e import TOKEN
 from tests.offline import OfflineRequest, callback_update, message_update, to_update
-
-TOKEN = "123456:" + "A" * 35
 
 
 async def test_plain_ptb_still_remembers_ids() -> None:

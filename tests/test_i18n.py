@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from babel import Locale
 
+from bot.__main__ import main
 from bot.bundle import Bundle
-from bot.i18n import long_date, negotiate
+from bot.config import ROOT
+from bot.i18n import catalog_path, long_date, negotiate
 
 OFFERED = ["en", "es", "zh-hans", "vi", "tl", "ar", "ht", "fr", "pt-br", "ko", "ru", "uk",
            "hi", "pa", "so", "am"]
@@ -74,3 +76,12 @@ def test_dates_follow_the_locale() -> None:
     assert long_date(day, Locale.parse("en")) == "November 28, 2026"
     assert long_date(day, None) == "2026-11-28"
     assert long_date(day, Locale.parse("ht")) == "2026-11-28"  # CLDR has no month names for ht
+
+
+def test_make_i18n_updates_a_catalog_for_every_offered_language(
+        bundle: Bundle, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["langs", "--catalog-dirs"]) == 0
+    dirs = capsys.readouterr().out.split()
+    assert "zh_Hans" in dirs and "pt_BR" in dirs and "en" not in dirs
+    assert len(dirs) == len(bundle.library.languages) - 1
+    assert all(catalog_path(ROOT / "locales", d).is_file() for d in dirs)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from bot.actions import Action, Kind
 from bot.bundle import load_bundle
 from bot.config import ROOT, Config
 from bot.telegram.holder import BundleHolder
-
-TODAY = dt.date(2026, 11, 28)
+from tests.conftest import TODAY
 
 
 def test_reload_swaps_valid_content_and_refuses_broken(content_copy: Path) -> None:

@@ -21,7 +21,7 @@ from tests.test_yamlfile import ALIAS_BOMB
 
 async def test_a_slow_failing_reload_leaves_the_loop_free_and_the_content_in_place(
         small: Bundle, monkeypatch: pytest.MonkeyPatch) -> None:
-    def slow_and_out_of_memory(*_: object) -> Bundle:
+    def slow_and_out_of_memory(*_: object, **__: object) -> Bundle:
         time.sleep(0.6)  # blocks its thread, not the event loop
         raise MemoryError
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 
@@ -15,8 +14,8 @@ from bot.markup import Block, Span, parse, plain
 from bot.render.telegram import MAX_TEXT, render, split_blocks, utf16_len
 from bot.reply import Button, Reply
 from bot.respond import respond
+from tests.conftest import TODAY
 
-TODAY = dt.date(2026, 11, 28)
 HOSTILE = [
     "<script>alert(1)</script>",
     '</b><a href="javascript:x">',

@@ -12,8 +12,7 @@ from bot.bundle import Bundle, load_bundle
 from bot.config import ROOT
 from bot.reply import Reply
 from bot.respond import respond
-
-TODAY = dt.date(2026, 11, 28)
+from tests.conftest import TODAY
 
 
 def text(reply: Reply) -> str:

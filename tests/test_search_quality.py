@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -99,7 +98,7 @@ def test_typing_a_buttons_label_opens_that_page(bundle: Bundle) -> None:
 # --- content/search/<lang>.yaml is checked like every content file ---------------------------
 
 def _problems(root: Path) -> list[str]:
-    return [str(p) for p in load_content(root, today=dt.date(2026, 11, 28)).problems]
+    return [str(p) for p in load_content(root, today=TODAY).problems]
 
 
 def test_phrases_load_and_serve(content_copy: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import logging
@@ -22,11 +21,10 @@ from bot.config import ROOT
 from bot.render.telegram import render
 from bot.respond import respond
 from bot.telegram.logs import CHATTY_LOGGERS, setup_logging
-from tests.e2e import TOKEN as E2E_TOKEN
+from tests.conftest import TODAY
+from tests.e2e import TOKEN
 from tests.fake_telegram.client import FakeTelegram
 from tests.fake_telegram.markup import ApiError, finish_text, parse_html, utf16_len
-
-TODAY = dt.date(2026, 11, 28)
 
 # --- no secrets in the repository ---------------------------------------------------------------
 
@@ -48,7 +46,7 @@ def find_secrets(text: str) -> list[tuple[str, str]]:
     found = []
     for kind, pattern in SECRET_PATTERNS.items():
         for match in pattern.finditer(text):
-            if match.group(0) != E2E_TOKEN:
+            if match.group(0) != TOKEN:
                 found.append((kind, match.group(0)))
     return found
 
@@ -73,7 +71,7 @@ def test_the_scanner_finds_planted_secrets() -> None:
     kinds = [kind for kind, _ in find_secrets(planted)]
     assert kinds == ["Telegram bot token", "private key", "private key", "AWS access key id",
                      "AWS secret access key", "GitHub token"]
-    assert find_secrets(f"TOKEN = {E2E_TOKEN!r}") == []
+    assert find_secrets(f"TOKEN = {TOKEN!r}") == []
 
 
 def test_no_secrets_in_the_repository() -> None:
@@ -88,7 +86,7 @@ def test_no_secrets_in_the_repository() -> None:
 
 def test_the_e2e_token_is_clearly_fake() -> None:
     """The one token-shaped string allowed in the repository says what it is."""
-    bot_id, secret = E2E_TOKEN.split(":")
+    bot_id, secret = TOKEN.split(":")
     assert bot_id == "987654321"  # a countdown, not an issued bot id
     assert "TestToken" in secret and "DoNotLog" in secret
 
@@ -179,7 +177,8 @@ def test_hostile_strings_in_buttons_stay_plain(hostile: Bundle) -> None:
 
 # --- the token never reaches a log --------------------------------------------------------------
 
-TOKEN = "5123456789:" + "AAFakeRedactionTest_token-0123456789"  # in two pieces: not a leak
+# A token the fake server does not know, so it is rejected; in two pieces: not a leak.
+REJECTED_TOKEN = "5123456789:" + "AAFakeRedactionTest_token-0123456789"
 
 
 @pytest.fixture
@@ -201,18 +200,18 @@ def bot_logging(capsys: pytest.CaptureFixture[str]) -> Iterator[io.StringIO]:
 
 def _raise_with_token() -> None:
     try:
-        raise ConnectionError(f"POST https://api.telegram.org/bot{TOKEN}/getMe failed")
+        raise ConnectionError(f"POST https://api.telegram.org/bot{REJECTED_TOKEN}/getMe failed")
     except ConnectionError as exc:
-        raise InvalidToken(f"The token `{TOKEN}` was rejected by the server.") from exc
+        raise InvalidToken(f"The token `{REJECTED_TOKEN}` was rejected by the server.") from exc
 
 
 def test_token_is_redacted_from_messages_arguments_and_tracebacks(
         bot_logging: io.StringIO) -> None:
     log = logging.getLogger("bot.telegram.test")
-    log.info("calling https://api.telegram.org/bot%s/getMe", TOKEN)
-    log.warning(f"token in an f-string {TOKEN}")
-    logging.getLogger("telegram.ext.Updater").error("network loop failed for %s", TOKEN)
-    logging.getLogger("httpx").info("HTTP Request: POST https://api/bot%s/getUpdates", TOKEN)
+    log.info("calling https://api.telegram.org/bot%s/getMe", REJECTED_TOKEN)
+    log.warning(f"token in an f-string {REJECTED_TOKEN}")
+    logging.getLogger("telegram.ext.Updater").error("network loop failed for %s", REJECTED_TOKEN)
+    logging.getLogger("httpx").info("HTTP Request: POST https://api/bot%s/getUpdates", REJECTED_TOKEN)
     try:
         _raise_with_token()
     except InvalidToken:
@@ -221,7 +220,7 @@ def test_token_is_redacted_from_messages_arguments_and_tracebacks(
     out = bot_logging.getvalue()
     assert out.count("<token>") >= 7, out
     assert "Traceback" in out and "InvalidToken" in out and "ConnectionError" in out
-    assert TOKEN not in out and TOKEN.split(":")[1] not in out
+    assert REJECTED_TOKEN not in out and REJECTED_TOKEN.split(":")[1] not in out
     assert "HTTP Request" not in out  # httpx stays at WARNING whatever LOG_LEVEL says
 
 
@@ -232,15 +231,16 @@ def test_an_uncaught_error_is_logged_redacted(bot_logging: io.StringIO) -> None:
         sys.excepthook(type(exc), exc, exc.__traceback__)
     out = bot_logging.getvalue()
     assert "stopped by an unhandled error" in out and "was rejected" in out
-    assert TOKEN.split(":")[1] not in out
+    assert REJECTED_TOKEN.split(":")[1] not in out
 
 
 @pytest.mark.e2e
 def test_a_rejected_token_does_not_reach_the_process_output() -> None:
     """PTB's InvalidToken carries the token in its message; the process must not print it."""
-    with FakeTelegram.start(E2E_TOKEN) as tg:
+    with FakeTelegram.start(TOKEN) as tg:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-        env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=tg.url, LOG_LEVEL="DEBUG")
+        env.update(TELEGRAM_BOT_TOKEN=REJECTED_TOKEN, TELEGRAM_API_BASE_URL=tg.url,
+                   LOG_LEVEL="DEBUG")
         for command in (["run"], ["set-webhook"], ["setup-telegram"]):
             env["WEBHOOK_URL"], env["WEBHOOK_SECRET"] = "http://127.0.0.1:9/telegram", "s" * 20
             done = subprocess.run([sys.executable, "-m", "bot", *command], cwd=ROOT, env=env,
@@ -248,7 +248,7 @@ def test_a_rejected_token_does_not_reach_the_process_output() -> None:
             out = done.stdout + done.stderr
             assert done.returncode != 0, out
             assert "was rejected" in out, out
-            assert TOKEN not in out and TOKEN.split(":")[1] not in out, out
+            assert REJECTED_TOKEN not in out and REJECTED_TOKEN.split(":")[1] not in out, out
 
 
 # --- the dependency audit cannot pass without auditing ---------------------------------------------

@@ -217,7 +217,9 @@ async def test_a_full_replica_answers_503_before_reading(small: Bundle) -> None:
     s.intake._app = blocker  # the one slot stays taken until released
     try:
         held = asyncio.ensure_future(s.post(update(20)))
-        await asyncio.sleep(0.2)
+        async with asyncio.timeout(5):
+            while s.intake.held < 1:  # until the first update has the slot
+                await asyncio.sleep(0.01)
         status, _ = await s.post(update(21))
         assert status == 503
         blocker.release.set()

@@ -30,7 +30,6 @@ class LanguageInfo:
 
     code: str
     name: str
-    fallback: str
     direction: str
     locale: Locale | None
     greetings: tuple[str, ...]
@@ -85,7 +84,12 @@ class Page:
 
     def expired(self, today: dt.date, grace_days: int) -> bool:
         """True once the English review is past due by more than the grace period."""
-        return today > self.next_review + dt.timedelta(days=grace_days)
+        return review_expired(self.next_review, today, grace_days)
+
+
+def review_expired(due: dt.date, today: dt.date, grace_days: int) -> bool:
+    """The one rule: a topic is no longer served once its review is ``grace_days`` overdue."""
+    return today > due + dt.timedelta(days=grace_days)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from bot.config import Config
 from bot.content import glossary as gloss
 from bot.content import paragraphs
 from bot.content.library import (
@@ -19,6 +20,7 @@ from bot.content.library import (
     Library,
     Page,
     build_page,
+    review_expired,
     source_hash,
     translation_changes,
 )
@@ -145,17 +147,18 @@ def _fix_for(err: Any) -> str:
     return "correct the value"
 
 
-def _language_info(code: str, name: str, fallback: str, greetings: list[str]) -> LanguageInfo:
+def _language_info(code: str, name: str, greetings: list[str]) -> LanguageInfo:
     try:
         locale: Locale | None = Locale.parse(code, sep="-")
     except (ValueError, UnknownLocaleError):
         locale = None
     direction = locale.text_direction if locale is not None else "ltr"
-    return LanguageInfo(code, name, fallback, direction, locale, tuple(greetings))
+    return LanguageInfo(code, name, direction, locale, tuple(greetings))
 
 
-def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30, *,
-                 serve_machine: bool = True) -> Loaded:
+def load_content(root: Path, today: dt.date | None = None,
+                 grace_days: int = Config.review_grace_days, *,
+                 serve_machine: bool = Config.serve_machine_translations) -> Loaded:
     """Read and validate everything under ``root``; build the Library unless there are errors.
 
     Without ``serve_machine``, translations no person has reviewed are not served (English is).
@@ -204,15 +207,10 @@ def load_content(root: Path, today: dt.date | None = None, grace_days: int = 30,
             if lang.code in languages:
                 r.add(langs_doc, ("languages", i, "code"), f"duplicate language '{lang.code}'",
                       "list each language once")
-            languages[lang.code] = _language_info(lang.code, lang.name, lang.fallback,
-                                                  lang.greetings)
+            languages[lang.code] = _language_info(lang.code, lang.name, lang.greetings)
         if langs_file.source not in languages:
             r.add(langs_doc, ("source",), f"source language '{langs_file.source}' is not offered",
                   "add it to languages")
-        for i, lang in enumerate(langs_file.languages):
-            if lang.fallback not in languages:
-                r.add(langs_doc, ("languages", i, "fallback"),
-                      f"fallback '{lang.fallback}' is not an offered language", 'use "en"')
     source = langs_file.source if langs_file else "en"
 
     _check_references(r, topics, topic_docs, hotlines, menu_file, menu_doc)
@@ -272,7 +270,7 @@ def _check_markup(r: _Reader, doc: YamlDoc, item: Topic | TopicTranslation) -> N
 
 def _check_review(r: _Reader, doc: YamlDoc, topic: Topic, today: dt.date, grace: int) -> None:
     due = topic.review.next_review
-    if today > due + dt.timedelta(days=grace):
+    if review_expired(due, today, grace):
         r.add(doc, ("review", "next_review"),
               f"review was due on {due} and the {grace}-day grace period is over; "
               "the bot no longer serves this topic",

@@ -11,9 +11,11 @@ from typing import Annotated, Literal
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-TopicId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=40)]
-LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$", max_length=12)]
-RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+from bot.ids import LANG_CODE, REGION_CODE, TOPIC_ID
+
+TopicId = Annotated[str, StringConstraints(pattern=TOPIC_ID, max_length=40)]
+LangCode = Annotated[str, StringConstraints(pattern=LANG_CODE, max_length=12)]
+RegionCode = Annotated[str, StringConstraints(pattern=REGION_CODE)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -49,7 +51,6 @@ class Language(_Strict):
 
     code: LangCode
     name: Line = Field(description="Native name shown in the language picker")
-    fallback: LangCode = "en"
     greetings: list[Line] = Field(default_factory=list, description="Typed words that open the menu")
 
 
@@ -221,7 +222,7 @@ class Hotline(_Strict):
     vanity: str | None = None
     hours: str | None = None
     languages: list[LangCode] = Field(default_factory=list)
-    regions: list[Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})$")]] = Field(min_length=1)
+    regions: list[RegionCode] = Field(min_length=1)
     note: str | None = None
     status: Literal["verified", "unverified"]
     verify: str | None = Field(default=None, description="What would verify an unverified line, or "

@@ -35,7 +35,7 @@ class WireKeyboard(InlineKeyboardMarkup):
 
 
 @dataclass(frozen=True)
-class Message:
+class RenderedMessage:
     """One message to send: HTML text, plain length in UTF-16 units, and optional keyboard."""
 
     html: str
@@ -146,7 +146,7 @@ def keyboard(reply: Reply, reused: bool = False) -> InlineKeyboardMarkup | None:
     return WireKeyboard(rows) if reused else InlineKeyboardMarkup(rows)
 
 
-def render(reply: Reply, reused: bool = False) -> list[Message]:
+def render(reply: Reply, reused: bool = False) -> list[RenderedMessage]:
     """The messages to send for a Reply; the keyboard goes on the last one.
 
     A Reply that is only media (a voice note) has no text message.
@@ -156,4 +156,4 @@ def render(reply: Reply, reused: bool = False) -> list[Message]:
     chunks = split_blocks(reply.blocks) or [(html.escape("…"), 1)]
     markup = keyboard(reply, reused)
     last = len(chunks) - 1
-    return [Message(h, n, markup if i == last else None) for i, (h, n) in enumerate(chunks)]
+    return [RenderedMessage(h, n, markup if i == last else None) for i, (h, n) in enumerate(chunks)]

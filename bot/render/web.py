@@ -48,7 +48,7 @@ def action_path(action: Action) -> str | None:
 
 
 @dataclass(frozen=True)
-class Language:
+class SwitcherEntry:
     """An entry of the language switcher: the same screen in another language."""
 
     code: str
@@ -174,7 +174,7 @@ def keyboard_html(reply: Reply, path: str, pages: Collection[str], directions: d
     return f'<nav class="buttons">\n{chr(10).join(rows)}\n</nav>' if rows else ""
 
 
-def switcher_html(lang: str, path: str, label: str, languages: Sequence[Language]) -> str:
+def switcher_html(lang: str, path: str, label: str, languages: Sequence[SwitcherEntry]) -> str:
     """Links to this screen in every other language, each name in its own language."""
     items = []
     for other in languages:
@@ -222,7 +222,7 @@ def media_html(reply: Reply, path: str, assets: Collection[str]) -> tuple[str, s
     return "\n".join(parts), after
 
 
-def render_page(reply: Reply, path: str, *, pages: Collection[str], languages: Sequence[Language],
+def render_page(reply: Reply, path: str, *, pages: Collection[str], languages: Sequence[SwitcherEntry],
                 switcher_label: str, assets: Collection[str] = ()) -> str:
     """A whole HTML document for ``reply``, written to ``path`` (relative to the site root).
 

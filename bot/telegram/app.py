@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.bundle import Bundle
+from bot.commands import MENU
 from bot.config import Config
 from bot.i18n import N_
 from bot.telegram import delivery
@@ -27,16 +28,6 @@ from bot.telegram.metrics import AnswerCounter
 
 log = logging.getLogger(__name__)
 
-COMMAND_DESCRIPTIONS = (
-    ("start", N_("Menu: know your rights")),
-    ("door", N_("Agents at my door")),
-    ("hotlines", N_("Hotlines by state")),
-    ("officer", N_("Show the officer")),
-    ("warrant", N_("Check a warrant")),
-    ("language", N_("Change language")),
-    ("privacy", N_("What this bot keeps: nothing")),
-    ("erase", N_("Erase this chat")),
-)
 DESCRIPTION = N_(
     "Know-your-rights information for people facing immigration enforcement in the US, "
     "and hotline numbers, in your language. This bot keeps nothing about you. "
@@ -139,7 +130,7 @@ async def publish_commands(app: Application, bundle: Bundle) -> None:  # type: i
             continue
         seen.add(tg_code)
         language = None if code == bundle.library.source else tg_code
-        commands = [BotCommand(name, _(desc)) for name, desc in COMMAND_DESCRIPTIONS]
+        commands = [BotCommand(name, _(desc)) for name, desc in MENU]
         try:
             await app.bot.set_my_commands(commands, language_code=language)
             await app.bot.set_my_description(_(DESCRIPTION)[:512], language_code=language)

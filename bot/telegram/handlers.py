@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.actions import Action, Kind, decode, deep_link_payload
+from bot.actions import Action, Kind, deep_link_payload, parse_callback_data
 from bot.config import Config
 from bot.decode import addressed_to, from_text
 from bot.i18n import negotiate
@@ -76,7 +76,7 @@ class Handlers:
             await self._answer(query, None)
             return
         bundle = self.holder.current
-        action = decode(query.data, bundle.offered)
+        action = parse_callback_data(query.data, bundle.offered)
         note = None
         if action is None:
             action = Action(self._lang(update), Kind.MENU)

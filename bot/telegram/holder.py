@@ -9,7 +9,7 @@ import logging
 from bot.actions import Action, Kind
 from bot.bundle import Bundle, ContentInvalid, load_bundle
 from bot.config import Config
-from bot.render.telegram import Message, render
+from bot.render.telegram import RenderedMessage, render
 from bot.reply import Reply
 from bot.respond import respond
 
@@ -23,11 +23,11 @@ class BundleHolder:
     def __init__(self, config: Config, bundle: Bundle) -> None:
         self._config = config
         self.current = bundle
-        self._rendered: dict[Action, tuple[Reply, list[Message]]] = {}
+        self._rendered: dict[Action, tuple[Reply, list[RenderedMessage]]] = {}
         self._day: dt.date | None = None
         self._reloading = False
 
-    def answer(self, action: Action, today: dt.date) -> tuple[Reply, list[Message]]:
+    def answer(self, action: Action, today: dt.date) -> tuple[Reply, list[RenderedMessage]]:
         """The Reply and its Telegram messages, rendered once per day and content version.
 
         Only button and command answers are kept (a bounded set: languages × screens); typed

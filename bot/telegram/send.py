@@ -9,8 +9,8 @@ from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.render.telegram import Message as Rendered
-from bot.render.telegram import render
+from bot.config import Config
+from bot.render.telegram import RenderedMessage, render
 from bot.reply import Reply
 from bot.telegram.delivery import hand_back
 from bot.telegram.media import MediaCache
@@ -21,8 +21,8 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # sources are links: no previ
 
 
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, edit: Message | None = None,
-                     rendered: list[Rendered] | None = None, erase_range: int = 300,
-                     ephemeral_seconds: float = 60.0,
+                     rendered: list[RenderedMessage] | None = None, erase_range: int = Config.erase_range,
+                     ephemeral_seconds: float = Config.ephemeral_seconds,
                      media: MediaCache | None = None) -> list[int]:
     """Send ``reply`` to ``chat_id`` (editing ``edit`` when it fits in one message).
 
