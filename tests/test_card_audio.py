@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -26,8 +25,7 @@ from bot.bundle import Bundle, load_bundle
 from bot.card import card_text, phone_card, wallet_pdf
 from bot.config import ROOT
 from bot.respond import respond
-
-TODAY = dt.date(2026, 12, 10)
+from tests.conftest import TODAY
 
 
 def dark_bands(image: Image.Image, x0: int, x1: int) -> list[int]:
