@@ -155,6 +155,9 @@ def converse(tg: FakeTelegram, p: Person, bundle: Bundle, group: int) -> None:
     states = tap(hotlines, ":s:0")
     assert "ICIRR" in tap(states, ":r:IL")["text"]
     assert "I will remain silent." in say("/officer")["text"]
+    tg.wait_for(lambda: [c for c in tg.calls() if c["method"] == "sendPhoto"
+                         and str(c["params"].get("chat_id")) == str(chat)], 15, chat_id=chat,
+                what="the officer card picture")  # sent after the text: wait before the next step
     tap(say("/warrant"), ":t:")
     say("/privacy")
     say("/door")
