@@ -164,8 +164,7 @@ def _more(bundle: Bundle, action: Action, today: dt.date) -> Reply:
     blocks += page.more
     blocks += _hotline_blocks(bundle, lang, _page_hotlines(bundle, page), _)
     blocks += _footer(bundle, page, _)
-    back = ARROWS[bundle.library.language(lang).direction][0]
-    rows = [[Button(back + " " + page.title, Action(lang, Kind.TOPIC, page.id))],
+    rows = [[_back_to(bundle, page)],
             [Button(_("📚 Sources"), Action(lang, Kind.SOURCES, page.id))],
             *_pairs(_related(bundle, page)), _nav(bundle, lang)]
     return _reply(bundle, lang, blocks, rows)
@@ -186,10 +185,15 @@ def _sources(bundle: Bundle, action: Action, today: dt.date) -> Reply:
         blocks.append(Block((Span(f"{n}. "), Span(src.publisher, bold=True),
                              Span(f" ({_source_date(_, src, locale)}): "),
                              Span(src.supports + " "), Span(_host(src.url), href=src.url))))
-    back = ARROWS[bundle.library.language(lang).direction][0]
-    rows = [[Button(back + " " + page.title, Action(lang, Kind.TOPIC, page.id))],
+    rows = [[_back_to(bundle, page)],
             _nav(bundle, lang)]
     return _reply(bundle, lang, blocks, rows)
+
+
+def _back_to(bundle: Bundle, page: Page) -> Button:
+    """The button back to a topic's first screen, its arrow pointing the reading way."""
+    back = ARROWS[bundle.library.language(page.lang).direction][0]
+    return Button(back + " " + page.title, Action(page.lang, Kind.TOPIC, page.id))
 
 
 def _source_date(_: Strings, src: Source, locale: Locale | None) -> str:
